@@ -1,0 +1,345 @@
+"""A frozen picture of everything the audit read from the org.
+
+The collector fills it in; checks only read it. Any part the collector could not read is an
+:class:`Unavailable` carrying the reason, never an empty value that would look like "no
+permissions" (an empty tuple means "read, and there was nothing").
+
+Snapshots round-trip through JSON (:func:`snapshot_to_json` / :func:`snapshot_from_json`), so
+an audit can be re-evaluated offline with ``auditor audit --snapshot FILE``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, TypeVar, Union
+
+SNAPSHOT_SCHEMA_VERSION = 1
+
+
+class FailureKind(str, Enum):
+    """Why a part of the snapshot could not be read. Checks map these to suspension codes."""
+
+    API_DISABLED = "api_disabled"  # API_DISABLED_FOR_ORG / API_CURRENTLY_DISABLED
+    API_LIMIT = "api_limit"  # 403 REQUEST_LIMIT_EXCEEDED
+    NO_ACCESS = "no_access"  # INSUFFICIENT_ACCESS*, INVALID_TYPE on a setup object, 404
+    ORG_UNAVAILABLE = "org_unavailable"  # 503, maintenance page, SERVER_UNAVAILABLE
+    SERVER_ERROR = "server_error"  # 500 / UNKNOWN_EXCEPTION and other 5xx
+    UNEXPECTED = "unexpected"  # an answer we do not understand (bad JSON, odd shape, ...)
+    NOT_COLLECTED = "not_collected"  # skipped because something it depends on failed
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A part of the snapshot that could not be read, and why."""
+
+    kind: FailureKind
+    reason: str
+    error_code: str | None = None
+    http_status: int | None = None
+
+
+T = TypeVar("T")
+Part = Union[T, Unavailable]
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    id: str
+    name: str
+    edition: str  # Organization.OrganizationType, e.g. "Enterprise Edition"
+    instance_name: str | None
+    is_sandbox: bool
+    trial_expiration_date: str | None
+    namespace_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: str
+    username: str
+    name: str
+    is_active: bool
+    user_type: str  # "Standard" for internal users
+    profile_id: str
+    profile_name: str | None
+    user_license: str | None  # UserLicense.Name, e.g. "Salesforce"
+
+
+class SourceKind(str, Enum):
+    PROFILE = "profile"
+    PERMISSION_SET = "permission_set"
+    GROUP = "permission_set_group"
+
+
+@dataclass(frozen=True)
+class PermissionSource:
+    """One permission set that applies to the user: the profile's own set, an assigned set, or
+    a permission set group's aggregate set."""
+
+    id: str  # PermissionSet Id: the ParentId of ObjectPermissions / FieldPermissions rows
+    kind: SourceKind
+    name: str  # API name (or profile name for a profile's set, group API name for a group)
+    label: str
+    namespace_prefix: str | None
+    system_permissions: frozenset[str]  # e.g. {"ApiEnabled", "ModifyAllData"}
+    group_id: str | None = None
+    group_status: str | None = None  # PermissionSetGroup.Status: Updated, Outdated, ...
+    expiration_date: str | None = None  # ISO datetime of the assignment's expiry, if any
+    assignment_active: bool | None = None  # PermissionSetAssignment.IsActive (None: unknown)
+
+    def display(self) -> str:
+        kinds = {
+            SourceKind.PROFILE: "profile",
+            SourceKind.PERMISSION_SET: "permission set",
+            SourceKind.GROUP: "permission set group",
+        }
+        return f"{kinds[self.kind]} '{self.label}'"
+
+
+@dataclass(frozen=True)
+class ObjectPermissionRow:
+    source_id: str
+    sobject: str
+    read: bool
+    create: bool
+    edit: bool
+    delete: bool
+    view_all: bool
+    modify_all: bool
+
+
+@dataclass(frozen=True)
+class FieldPermissionRow:
+    source_id: str
+    sobject: str
+    field: str  # qualified, as Salesforce returns it: "Contact.Email"
+    read: bool
+    edit: bool
+
+
+@dataclass(frozen=True)
+class FieldDescribe:
+    name: str
+    label: str
+    type: str
+    reference_to: tuple[str, ...] = ()
+    relationship_name: str | None = None
+    permissionable: bool = True
+    calculated: bool = False
+    createable: bool = True
+    updateable: bool = True
+    nillable: bool = True
+    defaulted_on_create: bool = False
+    polymorphic: bool = False
+
+
+@dataclass(frozen=True)
+class ObjectDescribe:
+    name: str
+    label: str
+    custom: bool
+    queryable: bool
+    createable: bool
+    updateable: bool
+    fields: tuple[FieldDescribe, ...]
+
+    def field(self, name: str) -> FieldDescribe | None:
+        wanted = name.lower()
+        for candidate in self.fields:
+            if candidate.name.lower() == wanted:
+                return candidate
+        return None
+
+
+@dataclass(frozen=True)
+class LimitValue:
+    max: int
+    remaining: int
+
+    @property
+    def used(self) -> int:
+        return self.max - self.remaining
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The subset of ``/limits`` the audit needs. A key Salesforce left out is ``None``."""
+
+    daily_api_requests: LimitValue | None
+    data_storage_mb: LimitValue | None
+    file_storage_mb: LimitValue | None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    sobject: str
+    namespace_prefix: str | None
+    events: tuple[str, ...]  # e.g. ("after insert", "after update")
+
+
+@dataclass(frozen=True)
+class HubSpotPackage:
+    """The legacy HubSpot managed package (namespace ``HubSpot_Inc``) and its permission set."""
+
+    installed: bool
+    permission_set_ids: tuple[str, ...] = ()
+    permission_set_label: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceEvent:
+    """An error answer Salesforce gave during the audit (kept even when a retry succeeded)."""
+
+    kind: FailureKind
+    path: str
+    http_status: int | None
+    error_code: str | None
+    message: str
+    recovered: bool  # a retry later succeeded
+
+
+@dataclass(frozen=True)
+class ApiRefusal:
+    """Salesforce refused API access outright (at login or on the first request)."""
+
+    error_code: str  # API_DISABLED_FOR_ORG or API_CURRENTLY_DISABLED
+    message: str
+    at_login: bool
+
+
+@dataclass(frozen=True)
+class ApiUsage:
+    http_requests: int = 0
+    api_calls: int = 0  # calls counted against DailyApiRequests (composite = 1)
+
+
+@dataclass(frozen=True)
+class OrgSnapshot:
+    api_version: str
+    instance_url: str
+    org: Part[OrgInfo]
+    user: Part[UserInfo]
+    audited_connected_user: bool  # False when --user audits someone else via setup objects
+    sources: Part[tuple[PermissionSource, ...]]
+    object_permissions: Part[tuple[ObjectPermissionRow, ...]]
+    field_permissions: Part[tuple[FieldPermissionRow, ...]]
+    describes: tuple[tuple[str, Part[ObjectDescribe]], ...]  # (object name, describe)
+    limits: Part[Limits]
+    triggers: Part[tuple[Trigger, ...]]
+    hubspot_package: Part[HubSpotPackage]
+    api_refusal: ApiRefusal | None = None
+    service_events: tuple[ServiceEvent, ...] = ()
+    api_usage: ApiUsage = field(default_factory=ApiUsage)
+
+    def describe(self, sobject: str) -> Part[ObjectDescribe] | None:
+        """The describe of ``sobject``; None when the collector never asked for it."""
+        wanted = sobject.lower()
+        for name, described in self.describes:
+            if name.lower() == wanted:
+                return described
+        return None
+
+
+# --------------------------------------------------------------------------- serialisation
+
+
+def _to_plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        plain = {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, Unavailable):
+            plain["__unavailable__"] = True
+        return plain
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [_to_plain(item) for item in value]
+    if isinstance(value, frozenset):
+        return sorted(_to_plain(item) for item in value)
+    return value
+
+
+def snapshot_to_json(snapshot: OrgSnapshot) -> str:
+    document = {"snapshot_schema_version": SNAPSHOT_SCHEMA_VERSION, **_to_plain(snapshot)}
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+class SnapshotFormatError(ValueError):
+    """A saved snapshot does not have the expected shape."""
+
+
+def _from_plain(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        if isinstance(value, dict) and value.get("__unavailable__"):
+            return _from_plain(Unavailable, value, where)
+        candidates = [a for a in args if a is not type(None) and a is not Unavailable]
+        errors = []
+        for candidate in candidates:
+            try:
+                return _from_plain(candidate, value, where)
+            except SnapshotFormatError as exc:
+                errors.append(str(exc))
+        raise SnapshotFormatError(errors[0] if errors else f"{where}: unexpected value")
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise SnapshotFormatError(f"{where}: expected a list")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_from_plain(args[0], item, f"{where}[]") for item in value)
+        if len(args) != len(value):
+            raise SnapshotFormatError(f"{where}: expected {len(args)} items")
+        return tuple(_from_plain(a, item, f"{where}[]") for a, item in zip(args, value))
+    if origin is frozenset:
+        if not isinstance(value, list):
+            raise SnapshotFormatError(f"{where}: expected a list")
+        return frozenset(_from_plain(args[0], item, f"{where}[]") for item in value)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise SnapshotFormatError(f"{where}: expected an object for {hint.__name__}")
+        hints = typing.get_type_hints(hint)
+        kwargs = {}
+        for f in dataclasses.fields(hint):
+            if f.name in value:
+                kwargs[f.name] = _from_plain(hints[f.name], value[f.name], f"{where}.{f.name}")
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise SnapshotFormatError(f"{where}: missing key '{f.name}'")
+        return hint(**kwargs)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        try:
+            return hint(value)
+        except ValueError as exc:
+            raise SnapshotFormatError(f"{where}: {exc}") from None
+    if hint is Any:
+        return value
+    if hint in (str, int, bool, float):
+        if hint is int and isinstance(value, bool) or not isinstance(value, hint):
+            raise SnapshotFormatError(f"{where}: expected {hint.__name__}")
+        return value
+    if hint is type(None):
+        if value is not None:
+            raise SnapshotFormatError(f"{where}: expected null")
+        return None
+    raise SnapshotFormatError(f"{where}: unsupported type {hint!r}")
+
+
+def snapshot_from_json(text: str) -> OrgSnapshot:
+    """Load a snapshot saved by :func:`snapshot_to_json`; raises SnapshotFormatError."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SnapshotFormatError(f"not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(document, dict):
+        raise SnapshotFormatError("expected a JSON object")
+    version = document.pop("snapshot_schema_version", None)
+    if version != SNAPSHOT_SCHEMA_VERSION:
+        raise SnapshotFormatError(f"unsupported snapshot_schema_version {version!r}")
+    result: OrgSnapshot = _from_plain(OrgSnapshot, document, "snapshot")
+    return result
