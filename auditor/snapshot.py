@@ -91,6 +91,9 @@ class PermissionSource:
     group_status: str | None = None  # PermissionSetGroup.Status: Updated, Outdated, ...
     expiration_date: str | None = None  # ISO datetime of the assignment's expiry, if any
     assignment_active: bool | None = None  # PermissionSetAssignment.IsActive (None: unknown)
+    # PermissionSet.HasActivationRequired: session-based sets grant only while activated, so
+    # IsActive matters only for them [U: IsActive semantics, reference §2.4].
+    activation_required: bool = False
 
     def display(self) -> str:
         kinds = {
@@ -234,6 +237,7 @@ class OrgSnapshot:
     triggers: Part[tuple[Trigger, ...]]
     hubspot_package: Part[HubSpotPackage]
     api_refusal: ApiRefusal | None = None
+    collected_at: str | None = None  # ISO-8601 UTC; the reference time for assignment expiry
     service_events: tuple[ServiceEvent, ...] = ()
     api_usage: ApiUsage = field(default_factory=ApiUsage)
 
