@@ -1,0 +1,128 @@
+"""Helpers shared by the formatters: grouping by suspension, verdicts, the summary line.
+
+Nothing here decides anything about the org: it only arranges what the checks found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.model import STATUS_ORDER, Finding, Report, Status
+from auditor.snapshot import ApiUsage
+from auditor.suspensions import SUSPENSIONS, Suspension
+
+# What a section's worst status means for the integration, in words an admin reads.
+VERDICTS: dict[Status, str] = {
+    Status.FAIL: "WOULD SUSPEND",
+    Status.ERROR: "could not check",
+    Status.WARN: "at risk",
+    Status.PASS: "ok",
+}
+
+# HubSpot's order (the enum's declaration order): the tie-break between equally bad sections.
+_HUBSPOT_ORDER: dict[Suspension, int] = {code: index for index, code in enumerate(Suspension)}
+
+LOOKUP_ARROW = " → "
+
+# C0 controls other than tab and line feed, DEL and the C1 controls: a message may quote raw
+# text from Salesforce, and an ESC or a bell must not reach the admin's terminal as such.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal or a rendered document: line breaks normalised to "\\n",
+    tabs to a space, every other control character shown as a visible ``\\xNN`` escape."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+@dataclass(frozen=True)
+class Section:
+    """The findings of one suspension code, in Report order."""
+
+    suspension: Suspension
+    findings: tuple[Finding, ...]
+
+    @property
+    def label(self) -> str:
+        return SUSPENSIONS[self.suspension].label
+
+    @property
+    def worst(self) -> Status:
+        return min((f.status for f in self.findings), key=STATUS_ORDER.__getitem__)
+
+    @property
+    def verdict(self) -> str:
+        return VERDICTS[self.worst]
+
+    @property
+    def passed(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status is Status.PASS)
+
+    @property
+    def not_passed(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status is not Status.PASS)
+
+
+def sections_by_severity(report: Report) -> list[Section]:
+    """One section per suspension code that has findings: sections with a fail first, then
+    error, warn, and pass-only ones last; equally bad sections in HubSpot's order."""
+    return sorted(
+        sections_in_report_order(report),
+        key=lambda s: (STATUS_ORDER[s.worst], _HUBSPOT_ORDER[s.suspension]),
+    )
+
+
+def sections_in_report_order(report: Report) -> list[Section]:
+    """One section per suspension code, in the order the codes first appear in the Report."""
+    grouped: dict[Suspension, list[Finding]] = {}
+    for finding in report.findings:
+        grouped.setdefault(finding.suspension, []).append(finding)
+    return [Section(code, tuple(findings)) for code, findings in grouped.items()]
+
+
+def target(finding: Finding) -> str:
+    """What the finding is about: the lookup path when there is one, else the field (already
+    qualified, "Contact.Email"), else the object; "" for org-wide findings."""
+    if finding.lookup_path:
+        return LOOKUP_ARROW.join(finding.lookup_path)
+    return finding.field or finding.object or ""
+
+
+def passed_checks(findings: tuple[Finding, ...]) -> str:
+    """"api-enabled, object-access (7)": the distinct check ids, first-seen order, with counts."""
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.check] = counts.get(finding.check, 0) + 1
+    return ", ".join(check if n == 1 else f"{check} ({n})" for check, n in counts.items())
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+def usage_line(usage: ApiUsage) -> str:
+    """"This audit used 12 HTTP requests, 9 counted API calls." """
+    return (
+        f"This audit used {plural(usage.http_requests, 'HTTP request')}, "
+        f"{plural(usage.api_calls, 'counted API call')}."
+    )
+
+
+def summary_line(report: Report) -> str:
+    """The one-line summary the CLI prints on stderr, e.g.
+    "auditor: 2 suspensions predicted (SF_FIELD_PERMISSIONS, SF_OBJECT_PERMISSIONS): 3 fail,
+    1 warn, 0 error, 14 pass" or "auditor: no suspension predicted: 0 fail, 2 warn, 0 error,
+    20 pass"."""
+    codes = report.would_suspend
+    if codes:
+        listed = ", ".join(code.value for code in codes)
+        verdict = f"{plural(len(codes), 'suspension')} predicted ({listed})"
+    else:
+        verdict = "no suspension predicted"
+    counts = ", ".join(
+        f"{report.count(status)} {status.value}"
+        for status in (Status.FAIL, Status.WARN, Status.ERROR, Status.PASS)
+    )
+    return f"auditor: {verdict}: {counts}"

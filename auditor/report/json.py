@@ -1,0 +1,74 @@
+"""The JSON report: the machine-readable contract (``schema_version`` 1).
+
+Keys are sorted, the document is indented by two spaces and ends with a newline, and nothing
+in it depends on when the audit ran, so the same Report always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from auditor.model import REPORT_SCHEMA_VERSION, Finding, Report, Status
+
+
+def _org(report: Report) -> dict[str, Any] | None:
+    if report.org is None:
+        return None
+    return {
+        "id": report.org.id,
+        "name": report.org.name,
+        "edition": report.org.edition,
+        "instance_name": report.org.instance_name,
+        "is_sandbox": report.org.is_sandbox,
+    }
+
+
+def _user(report: Report) -> dict[str, Any] | None:
+    if report.user is None:
+        return None
+    return {
+        "id": report.user.id,
+        "username": report.user.username,
+        "name": report.user.name,
+        "profile": report.user.profile_name,
+        "user_license": report.user.user_license,
+        "is_active": report.user.is_active,
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "check": finding.check,
+        "suspension": finding.suspension.value,
+        "status": finding.status.value,
+        "object": finding.object,
+        "field": finding.field,
+        "message": finding.message,
+        "remediation": finding.remediation,
+        "lookup_path": list(finding.lookup_path),
+        "sources": list(finding.sources),
+    }
+
+
+def report_document(report: Report) -> dict[str, Any]:
+    """The report as plain JSON-ready data (the schema documented in the README)."""
+    return {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "org": _org(report),
+        "user": _user(report),
+        "api_version": report.api_version,
+        "instance_url": report.instance_url,
+        "would_suspend": [code.value for code in report.would_suspend],
+        "summary": {status.value: report.count(status) for status in Status},
+        "findings": [_finding(f) for f in report.findings],
+        "api_usage": {
+            "http_requests": report.api_usage.http_requests,
+            "api_calls": report.api_usage.api_calls,
+        },
+    }
+
+
+def format_json(report: Report) -> str:
+    """Render ``report`` as the schema-version-1 JSON document."""
+    return json.dumps(report_document(report), indent=2, sort_keys=True) + "\n"
