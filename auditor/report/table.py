@@ -24,8 +24,9 @@ HEADERS = ("status", "check", "object / field", "message", "fix", "source")
 # Wrap widths per column (None: never wrapped; statuses are at most 5 characters). tabulate
 # pads every column to at least its header plus 2, so "status" is 8 wide, and the "grid"
 # borders of six columns take 19: the widest possible table is
-# 8 + 16 + 24 + 36 + 32 + 24 + 19 = 159 columns.
-MAX_COLUMN_WIDTHS = (None, 16, 24, 36, 32, 24)
+# 8 + 22 + 24 + 34 + 30 + 22 + 19 = 159 columns. Check ids get 22 so that ids people copy
+# into a config (e.g. "hubspot-permission-set") stay on one line.
+MAX_COLUMN_WIDTHS = (None, 22, 24, 34, 30, 22)
 
 
 def _header(report: Report) -> list[str]:
