@@ -29,9 +29,24 @@ PROFILE = "profile 'HubSpot Integration User'"
 PERMSET = "permission set 'HubSpot Integration'"
 
 
-def _report(findings: list[Finding], **kwargs: object) -> Report:
+def _report(
+    findings: list[Finding],
+    *,
+    org: OrgInfo | None,
+    user: UserInfo | None,
+    api_version: str,
+    instance_url: str,
+    api_usage: ApiUsage,
+) -> Report:
     # Reports reach the formatters sorted (model.Finding.sort_key); do the same here.
-    return Report(findings=tuple(sorted(findings, key=Finding.sort_key)), **kwargs)  # type: ignore[arg-type]
+    return Report(
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        org=org,
+        user=user,
+        api_version=api_version,
+        instance_url=instance_url,
+        api_usage=api_usage,
+    )
 
 
 def failing() -> Report:
