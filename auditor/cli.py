@@ -1,0 +1,319 @@
+"""The command line: parses flags, builds the connection, runs the layers, decides the exit status.
+
+Exit statuses (a contract, documented in the README and tested):
+  0  nothing fails
+  1  at least one suspension is predicted (a finding with status fail)
+  2  usage error: bad flag, unreadable or malformed input file, missing setting
+  3  the audit could not complete: login refused, host unreachable, session expired, no access
+     to the setup objects (error findings and no fail)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from auditor import cassette
+from auditor.anonymize import Anonymizer
+from auditor.checks import evaluate
+from auditor.collect import CollectTarget, Strategy, collect, refusal_snapshot
+from auditor.config import AuditConfig
+from auditor.connect import ApiAccessRefused, Connection, ConnectionOptions, connect, connection_redactor, resolve_missing_secrets
+from auditor.errors import AuditorError, UsageError
+from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
+from auditor.model import Report, Status
+from auditor.redact import Redactor
+from auditor.report import OutputFormat, render, summary_line
+from auditor.settings import load_settings
+from auditor.snapshot import OrgInfo, OrgSnapshot, SnapshotFormatError, UserInfo, snapshot_from_json, snapshot_to_json
+from auditor.transport import GuardedSession, RetryPolicy
+
+EXIT_OK, EXIT_SUSPENSION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Preflight auditor for the HubSpot-Salesforce integration: predicts which of HubSpot's "
+    "suspensions would occur, why, and how to fix each. Read-only against the org.",
+)
+
+
+def _say(message: str) -> None:
+    typer.echo(f"auditor: {message}", err=True)
+
+
+# ----------------------------------------------------------------------------- options
+
+InstanceUrl = typer.Option(None, "--instance-url", envvar="SF_INSTANCE_URL", help="Org URL for an existing session, e.g. https://acme.my.salesforce.com.")
+AccessToken = typer.Option(None, "--access-token", envvar="SF_ACCESS_TOKEN", help="Access token (session id) of the integration user. Prefer the environment variable.", show_default=False)
+Username = typer.Option(None, "--username", envvar="SF_USERNAME", help="Integration user's username (password and JWT flows).")
+Password = typer.Option(None, "--password", envvar="SF_PASSWORD", help="Password (prefer SF_PASSWORD; prompted on a terminal when missing).", show_default=False)
+SecurityToken = typer.Option(None, "--security-token", envvar="SF_SECURITY_TOKEN", help="Security token appended to the password (may be empty).", show_default=False)
+Domain = typer.Option(None, "--domain", envvar="SF_DOMAIN", help="login (production), test (sandbox) or <mydomain>.my (My Domain).")
+ClientId = typer.Option(None, "--client-id", envvar="SF_CLIENT_ID", help="Connected app consumer key (JWT and client-credentials flows).")
+ClientSecret = typer.Option(None, "--client-secret", envvar="SF_CLIENT_SECRET", help="Connected app consumer secret (client-credentials flow; prefer the environment).", show_default=False)
+PrivateKeyFile = typer.Option(None, "--private-key-file", envvar="SF_JWT_KEY_FILE", help="PEM private key of the connected app's certificate (JWT flow). SF_JWT_KEY may hold the key itself.")
+TargetOrg = typer.Option(None, "--target-org", envvar="SF_TARGET_ORG", help="Reuse a Salesforce CLI (sf) org alias or username.")
+ApiVersion = typer.Option(None, "--api-version", envvar="SF_API_VERSION", help="Salesforce API version (default 62.0; at least 52.0).")
+Timeout = typer.Option(None, "--timeout", min=1.0, help="Seconds to wait for each answer (default 30).")
+Deadline = typer.Option(None, "--deadline", min=1.0, help="Seconds the whole audit may take (default: none).")
+Debug = typer.Option(False, "--debug", help="Log every request (method, path, status, time, API calls) on stderr; secrets redacted.")
+Replay = typer.Option(None, "--replay", help="Run offline against a recorded cassette (responses' YAML format).", dir_okay=False)
+ConfigFile = typer.Option(None, "--config", envvar="AUDITOR_CONFIG", help="Settings file (default: ./auditor.toml, or [tool.auditor] in ./pyproject.toml).", dir_okay=False)
+
+
+class _ConnectArgs:
+    """The connection flags of one command, gathered so audit and whoami share them."""
+
+    def __init__(self, **values: Any) -> None:
+        self.values = values
+
+
+def _connection_options(values: dict[str, Any], settings: dict[str, Any], replay_url: str | None) -> ConnectionOptions:
+    def pick(name: str) -> Any:
+        value = values.get(name)
+        return value if value is not None else settings.get(name)
+
+    private_key = None
+    import os
+
+    if pick("private_key_file") is None and os.environ.get("SF_JWT_KEY"):
+        private_key = os.environ["SF_JWT_KEY"]
+    instance_url = pick("instance_url")
+    access_token = values.get("access_token")
+    login_given = any(values.get(k) for k in ("username", "client_id", "target_org"))
+    if replay_url is not None and not login_given:
+        # Offline: the cassette answers; the session needs a token, which is never sent anywhere.
+        instance_url = instance_url or replay_url
+        access_token = access_token or "replay-token"
+    options: dict[str, Any] = dict(
+        instance_url=instance_url,
+        access_token=access_token,
+        username=pick("username"),
+        password=values.get("password"),
+        security_token=values.get("security_token"),
+        client_id=pick("client_id"),
+        client_secret=values.get("client_secret"),
+        private_key_file=Path(pick("private_key_file")) if pick("private_key_file") else None,
+        private_key=private_key,
+        target_org=pick("target_org"),
+    )
+    if pick("domain"):
+        options["domain"] = pick("domain")
+    if pick("api_version"):
+        options["api_version"] = str(pick("api_version"))
+    return ConnectionOptions(**options)
+
+
+@contextlib.contextmanager
+def _offline(replay: Path | None) -> Iterator[str | None]:
+    """Replay a cassette for the duration of the command; yields the cassette's org URL."""
+    if replay is None:
+        yield None
+        return
+    entries = cassette.load_cassette(replay)
+    with cassette.replaying(entries):
+        yield cassette.cassette_instance_url(entries)
+
+
+def _session(options: ConnectionOptions, *, timeout: float | None, deadline: float | None, debug: bool,
+             record: bool, offline: bool) -> GuardedSession:
+    redactor = connection_redactor(options)
+    return GuardedSession(
+        timeout=timeout or 30.0,
+        deadline=deadline,
+        retry=RetryPolicy(),
+        redactor=redactor,
+        debug=sys.stderr if debug else None,
+        record=record,
+        # Offline, recorded 5xx answers are replayed without waiting out the backoff.
+        sleep=(lambda _seconds: None) if offline else __import__("time").sleep,
+    )
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _open_connection(options: ConnectionOptions, session: GuardedSession) -> Connection:
+    options = resolve_missing_secrets(options, _interactive(), lambda prompt: getpass.getpass(f"{prompt}: "))
+    session.redactor = connection_redactor(options)
+    return connect(options, session)
+
+
+# ----------------------------------------------------------------------------- audit
+
+
+def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: int | None,
+                  expected_records: int | None, headroom: float | None) -> AuditConfig:
+    mapping_path = mappings or (Path(settings["mappings"]) if settings.get("mappings") else None)
+    try:
+        loaded = load_mapping_file(mapping_path) if mapping_path else standard_mappings()
+    except MappingFileError as exc:
+        raise UsageError(str(exc)) from None
+    return AuditConfig(
+        mappings=loaded,
+        mappings_source=str(mapping_path) if mapping_path else "HubSpot standard mappings",
+        headroom_percent=headroom if headroom is not None else float(settings.get("headroom_percent", 10.0)),
+        hubspot_allocation=allocation if allocation is not None else settings.get("hubspot_allocation"),
+        expected_records=expected_records if expected_records is not None else settings.get("expected_records"),
+    )
+
+
+def exit_status(report: Report) -> int:
+    """The documented exit status of a finished audit."""
+    if report.count(Status.FAIL):
+        return EXIT_SUSPENSION
+    if report.count(Status.ERROR):
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def build_report(snapshot: OrgSnapshot, config: AuditConfig) -> Report:
+    return Report(
+        findings=evaluate(snapshot, config),
+        org=snapshot.org if isinstance(snapshot.org, OrgInfo) else None,
+        user=snapshot.user if isinstance(snapshot.user, UserInfo) else None,
+        api_version=snapshot.api_version,
+        instance_url=snapshot.instance_url,
+        api_usage=snapshot.api_usage,
+    )
+
+
+@app.command()
+def audit(
+    instance_url: Optional[str] = InstanceUrl,
+    access_token: Optional[str] = AccessToken,
+    username: Optional[str] = Username,
+    password: Optional[str] = Password,
+    security_token: Optional[str] = SecurityToken,
+    domain: Optional[str] = Domain,
+    client_id: Optional[str] = ClientId,
+    client_secret: Optional[str] = ClientSecret,
+    private_key_file: Optional[str] = PrivateKeyFile,
+    target_org: Optional[str] = TargetOrg,
+    api_version: Optional[str] = ApiVersion,
+    user: Optional[str] = typer.Option(None, "--user", help="Audit this user (username or 005 id) through setup objects, instead of the connected user."),
+    mappings: Optional[Path] = typer.Option(None, "--mappings", help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
+    hubspot_allocation: Optional[int] = typer.Option(None, "--hubspot-allocation", min=0, help="Salesforce API calls per rolling 24 h allocated to HubSpot (Sync Health > Allocated to HubSpot)."),
+    expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
+    headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, help="Warn when less than this percentage of a limit is left (default 10)."),
+    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="Report format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every passing finding in the table."),
+    replay: Optional[Path] = Replay,
+    record: Optional[Path] = typer.Option(None, "--record", help="Record this audit as a cassette (secrets scrubbed) for offline replay or a bug report.", dir_okay=False),
+    anonymize: bool = typer.Option(False, "--anonymize", help="With --record: replace usernames, e-mails, names and ids by stable fakes."),
+    snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", help="Evaluate a saved snapshot instead of connecting.", dir_okay=False),
+    save_snapshot: Optional[Path] = typer.Option(None, "--save-snapshot", help="Also save what was collected, for offline re-evaluation.", dir_okay=False),
+    timeout: Optional[float] = Timeout,
+    deadline: Optional[float] = Deadline,
+    debug: bool = Debug,
+    config_file: Optional[Path] = ConfigFile,
+    strategy: Strategy = typer.Option(Strategy.COMPOSITE, "--strategy", hidden=True, help="composite (default) or naive (one request per describe/query; the bench baseline)."),
+) -> None:
+    """Audit the org as the integration user and report which suspensions would occur."""
+    if anonymize and record is None:
+        raise UsageError("--anonymize only applies with --record FILE")
+    settings = load_settings(config_file)
+    config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom)
+    values = dict(instance_url=instance_url, access_token=access_token, username=username, password=password,
+                  security_token=security_token, domain=domain, client_id=client_id, client_secret=client_secret,
+                  private_key_file=private_key_file, target_org=target_org, api_version=api_version)
+
+    if snapshot_in is not None:
+        try:
+            snapshot = snapshot_from_json(snapshot_in.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise UsageError(f"snapshot {snapshot_in}: cannot read ({exc.strerror or exc})") from None
+        except SnapshotFormatError as exc:
+            raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
+    else:
+        with _offline(replay) as replay_url:
+            options = _connection_options(values, settings, replay_url)
+            session = _session(options, timeout=timeout, deadline=deadline, debug=debug,
+                               record=record is not None, offline=replay is not None)
+            snapshot = _collect(options, session, config, user, strategy)
+            if record is not None:
+                anonymizer = _anonymizer(snapshot) if anonymize else None
+                cassette.write_cassette(record, session.stats.exchanges, session.redactor, anonymizer)
+                _say(f"recorded {len(session.stats.exchanges)} answers to {record}")
+    if save_snapshot is not None:
+        cassette.write_atomically(save_snapshot, snapshot_to_json(snapshot))
+
+    report = build_report(snapshot, config)
+    text = render(report, output_format, verbose=verbose)
+    if output is not None:
+        cassette.write_atomically(output, text)
+        _say(f"report written to {output}")
+    else:
+        typer.echo(text, nl=not text.endswith("\n"))
+    _say(summary_line(report).removeprefix("auditor: "))
+    raise typer.Exit(exit_status(report))
+
+
+def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,
+             strategy: Strategy) -> OrgSnapshot:
+    try:
+        connection = _open_connection(options, session)
+    except ApiAccessRefused as refused:
+        target = CollectTarget(session, options.instance_url or "", {}, options.api_version)
+        return refusal_snapshot(target, refused.error_code, refused.message, at_login=True)
+    identity = connection.identity
+    target = CollectTarget(
+        session=session,
+        instance_url=connection.instance_url,
+        headers=dict(connection.sf.headers),
+        api_version=options.api_version,
+        user_id=identity.user_id if identity else None,
+        org_id=identity.org_id if identity else None,
+        username=identity.username if identity else None,
+    )
+    who = f" as {identity.username}" if identity and identity.username else ""
+    _say(f"auditing {connection.instance_url}{who} ({connection.auth_method})")
+    snapshot = collect(target, config, target_user=user, strategy=strategy)
+    # Report the full cost, the login and identity requests included.
+    from dataclasses import replace
+
+    return replace(snapshot, api_usage=session.stats.usage())
+
+
+def _anonymizer(snapshot: OrgSnapshot) -> Anonymizer:
+    names: dict[str, str] = {}
+    if isinstance(snapshot.org, OrgInfo):
+        names[snapshot.org.name] = "Anonymized Org"
+    if isinstance(snapshot.user, UserInfo):
+        names[snapshot.user.name] = "Integration User"
+    from urllib.parse import urlsplit
+
+    host = urlsplit(snapshot.instance_url).hostname or ""
+    if host.endswith(".my.salesforce.com"):
+        names[host.split(".")[0]] = "anonymized"
+    return Anonymizer(names)
+
+
+def main() -> None:
+    """Console entry point: one clear line and a documented exit status, never a traceback."""
+    try:
+        status = app(standalone_mode=False)
+    except typer.Exit as exc:
+        status = exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        _say("interrupted")
+        status = 130
+    except typer.TyperException as exc:  # bad flag or value: Typer's (vendored click) usage errors
+        _say(exc.format_message())
+        status = EXIT_USAGE
+    except AuditorError as exc:
+        _say(str(exc))
+        status = exc.exit_status
+    except Exception as exc:  # a bug: one line, redacted, never a traceback
+        _say(f"internal error ({type(exc).__name__}): {Redactor().redact(str(exc))[:300]}; please report it")
+        status = EXIT_INCOMPLETE
+    sys.exit(status if isinstance(status, int) else EXIT_OK)

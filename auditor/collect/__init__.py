@@ -1,0 +1,292 @@
+"""The collector: the only code that talks to Salesforce's data API. Fills an OrgSnapshot.
+
+Cost on a typical org (after login): ``GET /limits`` (which cannot go inside a composite
+[C D-COMP]) and one ``POST /composite`` sent side by side, plus ``GET /services/oauth2/userinfo``
+when the login did not say who the user is, plus one request per extra page of a query that
+really exceeds a page. See auditor/collect/plan.py for what is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import requests
+
+from auditor.collect.executor import Answer, Executor, Strategy
+from auditor.collect.parse import (
+    API_DISABLED_CODES,
+    Malformed,
+    classify,
+    error_details,
+    group_sources,
+    next_records_url,
+    parse_describe,
+    parse_field_permissions,
+    parse_hubspot_package,
+    parse_limits,
+    parse_object_permissions,
+    parse_org,
+    parse_part,
+    parse_sources,
+    parse_triggers,
+    query_records,
+    user_record,
+)
+from auditor.collect.plan import plan_audit, plan_group_aggregates
+from auditor.config import AuditConfig
+from auditor.errors import AuditIncomplete, UsageError
+from auditor.snapshot import (
+    ApiRefusal,
+    ApiUsage,
+    FailureKind,
+    OrgSnapshot,
+    ServiceEvent,
+    Unavailable,
+    UserInfo,
+)
+
+__all__ = ["CollectTarget", "Strategy", "collect", "refusal_snapshot"]
+
+_EVENT_KINDS = frozenset({FailureKind.ORG_UNAVAILABLE, FailureKind.SERVER_ERROR, FailureKind.UNEXPECTED, FailureKind.API_LIMIT})
+
+
+@dataclass(frozen=True)
+class CollectTarget:
+    """Where and as whom to collect."""
+
+    session: requests.Session
+    instance_url: str
+    headers: dict[str, str]  # including Authorization: Bearer ...
+    api_version: str
+    user_id: str | None = None  # the connected user, when the login said so
+    org_id: str | None = None
+    username: str | None = None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _usage(session: requests.Session) -> ApiUsage:
+    stats = getattr(session, "stats", None)
+    return stats.usage() if stats is not None else ApiUsage()
+
+
+def refusal_snapshot(target: CollectTarget, code: str, message: str, *, at_login: bool) -> OrgSnapshot:
+    """The snapshot of an audit Salesforce refused outright (API access disabled)."""
+    skipped = Unavailable(FailureKind.NOT_COLLECTED, f"not collected: Salesforce refused API access ({code})", code)
+    return OrgSnapshot(
+        api_version=target.api_version, instance_url=target.instance_url, org=skipped, user=skipped,
+        audited_connected_user=True, sources=skipped, object_permissions=skipped, field_permissions=skipped,
+        describes=(), limits=skipped, triggers=skipped, hubspot_package=skipped,
+        api_refusal=ApiRefusal(code, message, at_login), collected_at=_now(), api_usage=_usage(target.session),
+    )
+
+
+def _identify(executor: Executor, target: CollectTarget) -> tuple[str, str, str | None]:
+    """(user id, org id, username) of the session: from the login, else from OAuth userinfo."""
+    if target.user_id and target.org_id:
+        return target.user_id, target.org_id, target.username
+    # userinfo answers for the token's own user only [C help: remoteaccess_using_userinfo_endpoint];
+    # keys user_id / organization_id / preferred_username per OpenID Connect [S].
+    answer = executor.get("/services/oauth2/userinfo")
+    if answer.status in (401, 403):
+        raise AuditIncomplete("Salesforce rejected the access token (expired, revoked, or for another org): get a new one")
+    body = answer.body if isinstance(answer.body, dict) else {}
+    user_id, org_id = body.get("user_id"), body.get("organization_id")
+    if not answer.ok or not isinstance(user_id, str) or not isinstance(org_id, str):
+        raise AuditIncomplete(f"could not tell which user the session belongs to (userinfo answered HTTP {answer.status})")
+    username = body.get("preferred_username")
+    return user_id, org_id, username if isinstance(username, str) else None
+
+
+class _Collection:
+    """State of one collection run; collect() is the public entry point."""
+
+    def __init__(self, target: CollectTarget, config: AuditConfig, strategy: Strategy) -> None:
+        self.target = target
+        self.config = config
+        self.executor = Executor(target.session, target.instance_url, target.headers, target.api_version, strategy)
+        self.strategy = strategy
+        self.failed_parts: list[tuple[str, Unavailable]] = []
+
+    def records(self, answers: dict[str, Answer], ref: str, what: str) -> list[dict[str, Any]] | Unavailable:
+        """All records of a query answer, following nextRecordsUrl page by page [C D-QUERYMORE]."""
+        first = parse_part(answers.get(ref), what, query_records)
+        if isinstance(first, Unavailable):
+            return self._failed(what, first)
+        records = list(first)
+        body = answers[ref].body
+        while True:
+            try:
+                url = next_records_url(body)
+            except Malformed as exc:
+                return self._failed(what, Unavailable(FailureKind.UNEXPECTED, f"{what}: unexpected answer ({exc})"))
+            if url is None:
+                return records
+            page = self.executor.get(url)
+            more = parse_part(page, f"{what} (next page)", query_records)
+            if isinstance(more, Unavailable):
+                return self._failed(what, more)
+            records.extend(more)
+            body = page.body
+
+    def _failed(self, what: str, failure: Unavailable) -> Unavailable:
+        self.failed_parts.append((what, failure))
+        return failure
+
+    def part(self, answers: dict[str, Answer], ref: str, what: str, parser: Callable[[Any], Any]) -> Any:
+        result = parse_part(answers.get(ref), what, parser)
+        if isinstance(result, Unavailable):
+            self._failed(what, result)
+        return result
+
+    def run(self, target_user: str | None) -> OrgSnapshot:
+        user_id, org_id, username = _identify(self.executor, self.target)
+        audited_self = target_user is None or target_user in (user_id, username)
+        if audited_self:
+            plan = plan_audit(self.config, self.target.api_version, org_id, user_id, None)
+        elif target_user is not None and target_user.startswith("005") and len(target_user) in (15, 18):
+            plan = plan_audit(self.config, self.target.api_version, org_id, target_user, None)
+        else:
+            plan = plan_audit(self.config, self.target.api_version, org_id, None, target_user)
+
+        if self.strategy is Strategy.COMPOSITE:
+            # /limits cannot ride in a composite; send it alongside so the audit waits for one round trip.
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                limits_future = pool.submit(self.executor.get, f"/services/data/v{self.target.api_version}/limits")
+                answers = self.executor.run(plan.subrequests)
+                limits_answer = limits_future.result()
+        else:
+            limits_answer = self.executor.get(f"/services/data/v{self.target.api_version}/limits")
+            answers = self.executor.run(plan.subrequests)
+
+        refusal = self._refusal([limits_answer, *answers.values()])
+        if refusal is not None:
+            return refusal
+
+        user = self.part(answers, "user", "User", user_record)
+        if not isinstance(user, Unavailable):
+            user = self._user(user, answers)
+        elif target_user is not None and not audited_self and "no such user" in user.reason:
+            raise UsageError(f"--user {target_user}: no such user in this org")
+
+        assignments = self.records(answers, "assignments", "PermissionSetAssignment")
+        sources: Any = assignments
+        object_rows: Any = self.records(answers, "object_permissions", "ObjectPermissions")
+        field_rows: Any = (
+            self.records(answers, "field_permissions", "FieldPermissions") if "field_permissions" in answers else []
+        )
+        if not isinstance(assignments, Unavailable):
+            sources = parse_part(Answer(200, assignments), "PermissionSetAssignment", parse_sources)
+            if not isinstance(sources, Unavailable):
+                sources, object_rows, field_rows = self._group_fallback(assignments, sources, object_rows, field_rows)
+        object_permissions = object_rows if isinstance(object_rows, Unavailable) else parse_part(
+            Answer(200, object_rows), "ObjectPermissions", parse_object_permissions)
+        field_permissions = field_rows if isinstance(field_rows, Unavailable) else parse_part(
+            Answer(200, field_rows), "FieldPermissions", parse_field_permissions)
+
+        triggers = self.records(answers, "triggers", "ApexTrigger")
+        package = self.records(answers, "hubspot_package", "HubSpot permission set")
+        describes = tuple(
+            (name, self.part(answers, f"describe_{name}", f"describe of {name}", parse_describe))
+            for name in self.config.objects_in_scope()
+        )
+        return OrgSnapshot(
+            api_version=self.target.api_version,
+            instance_url=self.target.instance_url,
+            org=self.part(answers, "org", "Organization", parse_org),
+            user=user,
+            audited_connected_user=audited_self,
+            sources=sources,
+            object_permissions=object_permissions,
+            field_permissions=field_permissions,
+            describes=describes,
+            limits=self.part({"limits": limits_answer}, "limits", "/limits", parse_limits),
+            triggers=triggers if isinstance(triggers, Unavailable) else parse_part(Answer(200, triggers), "ApexTrigger", parse_triggers),
+            hubspot_package=package if isinstance(package, Unavailable) else parse_part(
+                Answer(200, package), "HubSpot permission set", parse_hubspot_package),
+            service_events=self._service_events(),
+            collected_at=_now(),
+            api_usage=_usage(self.target.session),
+        )
+
+    def _user(self, record: dict[str, Any], answers: dict[str, Answer]) -> UserInfo | Unavailable:
+        profile = answers.get("profile")
+        licence = answers.get("license")
+        profile_body = profile.body if profile is not None and profile.ok and isinstance(profile.body, dict) else {}
+        licence_body = licence.body if licence is not None and licence.ok and isinstance(licence.body, dict) else {}
+        try:
+            return UserInfo(
+                id=str(record["Id"]),
+                username=str(record["Username"]),
+                name=str(record.get("Name") or record["Username"]),
+                is_active=bool(record["IsActive"]),
+                user_type=str(record.get("UserType") or "Standard"),
+                profile_id=str(record["ProfileId"]),
+                profile_name=profile_body.get("Name") if isinstance(profile_body.get("Name"), str) else None,
+                user_license=licence_body.get("Name") if isinstance(licence_body.get("Name"), str) else None,
+            )
+        except KeyError as exc:
+            return self._failed("User", Unavailable(FailureKind.UNEXPECTED, f"User: unexpected answer (missing {exc})"))
+
+    def _group_fallback(self, assignments: list[dict[str, Any]], sources: Any, object_rows: Any, field_rows: Any) -> tuple[Any, Any, Any]:
+        missing = sorted({
+            str(a["PermissionSetGroupId"]) for a in assignments
+            if a.get("PermissionSetGroupId") and not a.get("PermissionSetId")
+        })
+        if not missing:
+            return sources, object_rows, field_rows
+        fields = sorted({m.qualified for m in self.config.mappings})
+        answers = self.executor.run(plan_group_aggregates(self.target.api_version, missing, fields))
+        group_sets = self.records(answers, "group_sets", "permission set group aggregates")
+        more_objects = self.records(answers, "group_object_permissions", "ObjectPermissions (groups)")
+        more_fields = self.records(answers, "group_field_permissions", "FieldPermissions (groups)") if fields else []
+        if isinstance(group_sets, Unavailable):
+            return group_sets, object_rows, field_rows
+        extra = parse_part(Answer(200, group_sets), "permission set group aggregates", lambda rows: group_sources(rows, assignments))
+        if isinstance(extra, Unavailable):
+            return extra, object_rows, field_rows
+        combined_objects = more_objects if isinstance(more_objects, Unavailable) else (
+            object_rows if isinstance(object_rows, Unavailable) else object_rows + more_objects)
+        combined_fields = more_fields if isinstance(more_fields, Unavailable) else (
+            field_rows if isinstance(field_rows, Unavailable) else field_rows + more_fields)
+        return tuple(sources) + tuple(extra), combined_objects, combined_fields
+
+    def _refusal(self, answers: list[Answer]) -> OrgSnapshot | None:
+        for answer in answers:
+            code, message = error_details(answer.body)
+            if not answer.ok and code in API_DISABLED_CODES:
+                return refusal_snapshot(self.target, code, message, at_login=False)
+        return None
+
+    def _service_events(self) -> tuple[ServiceEvent, ...]:
+        events: list[ServiceEvent] = []
+        for failure in getattr(self.target.session, "failures", []):
+            kind = FailureKind.ORG_UNAVAILABLE if failure.status in (503, None) else FailureKind.SERVER_ERROR
+            message = failure.note or (f"HTTP {failure.status}" if failure.status else "no answer")
+            events.append(ServiceEvent(kind, failure.path, failure.status, None, message, failure.recovered))
+        for what, unavailable in self.failed_parts:
+            if unavailable.kind in _EVENT_KINDS:
+                events.append(ServiceEvent(unavailable.kind, what, unavailable.http_status, unavailable.error_code,
+                                           unavailable.reason, recovered=False))
+        unique = {(e.kind, e.path, e.http_status, e.error_code, e.message, e.recovered): e for e in events}
+        return tuple(unique.values())
+
+
+def collect(target: CollectTarget, config: AuditConfig, *, target_user: str | None = None,
+            strategy: Strategy = Strategy.COMPOSITE) -> OrgSnapshot:
+    """Read everything the checks need, in as few requests as Salesforce allows.
+
+    Raises AuditIncomplete when the session is rejected, UsageError for an unknown ``--user``.
+    Every other failure is recorded in the snapshot as Unavailable with its reason.
+    """
+    return _Collection(target, config, strategy).run(target_user)
+
+
+# Used by classify-based callers (the CLI maps login-time errors with the same rules).
+__all__ += ["classify"]

@@ -1,0 +1,147 @@
+"""What the audit asks Salesforce for: the subrequests of one audit, as data.
+
+Everything the checks need fits in one ``/composite`` request on a typical org (which Salesforce
+counts as ONE API call [C D-COMP]): the user, profile, licence and org records, one describe per
+object in scope, and five queries (the composite limit for query subrequests [C D-COMP-JA]).
+Setup-object queries are filtered to exactly the user's permission sets with a semi-join on
+PermissionSetAssignment, and FieldPermissions to exactly the mapped fields.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from auditor.config import AuditConfig
+
+MIN_API_VERSION = 52.0  # PermissionSetAssignment.ExpirationDate / IsActive exist from v52 [C O-PSA]
+HUBSPOT_NAMESPACE = "HubSpot_Inc"  # [S] field API names in public code; reference §2.11 step 7
+
+# Objects whose activity/owner semantics mean ApexTrigger.TableEnumOrId holds their name. Custom
+# objects' triggers carry the object's Id instead, so the trigger query covers standard objects.
+_CUSTOM_SUFFIXES = ("__c", "__mdt", "__e", "__x", "__b")
+
+_USER_FIELDS = "Id,Username,Name,IsActive,UserType,ProfileId"
+_ORG_FIELDS = "Id,Name,OrganizationType,InstanceName,IsSandbox,TrialExpirationDate,NamespacePrefix"
+SYSTEM_PERMISSIONS = ("ApiEnabled", "ViewAllData", "ModifyAllData", "ViewSetup", "ManageUsers", "EditTask", "EditEvent")
+
+
+@dataclass(frozen=True)
+class SubRequest:
+    """One GET the audit needs; ``reference_id`` names its answer (and is its composite referenceId)."""
+
+    reference_id: str
+    url: str  # full path, /services/data/vNN.N/...
+    is_query: bool
+
+
+def soql_literal(value: str) -> str:
+    """Quote a value for SOQL (backslash and quote escaped)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _in_list(values: list[str]) -> str:
+    return "(" + ",".join(soql_literal(v) for v in values) + ")"
+
+
+_REFERENCE = re.compile(r"@\{[A-Za-z0-9_]+(?:\.[A-Za-z0-9_\[\]]+)+\}")
+
+
+def query_url(version: str, soql: str) -> str:
+    """The query URL for ``soql``; composite references (``@{user.records[0].Id}``) stay literal
+    so Salesforce can substitute them [C D-COMP: references may appear in a subrequest's url]."""
+    encoded = quote(soql, safe="")
+    for token in set(_REFERENCE.findall(soql)):
+        encoded = encoded.replace(quote(token, safe=""), token)
+    return f"/services/data/v{version}/query?q={encoded}"
+
+
+def is_salesforce_id(value: str) -> bool:
+    return bool(re.fullmatch(r"[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?", value)) and value[:3] == "005"
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    subrequests: tuple[SubRequest, ...]
+    user_ref: str  # how later subrequests refer to the audited user's Id
+
+
+def plan_audit(config: AuditConfig, version: str, org_id: str, user_id: str | None, username: str | None) -> AuditPlan:
+    """The subrequests of one audit, in dependency order.
+
+    ``user_id`` is the audited user when known (the connected user). When auditing another user by
+    username, the first subrequest finds them and later ones use composite references
+    (``@{user.records[0].Id}``) so the whole plan still fits in one composite request.
+    """
+    base = f"/services/data/v{version}"
+    subs: list[SubRequest] = []
+    if user_id is not None:
+        subs.append(SubRequest("user", f"{base}/sobjects/User/{user_id}?fields={_USER_FIELDS}", False))
+        uid, profile_ref = user_id, "@{user.ProfileId}"
+    else:
+        assert username is not None
+        soql = f"SELECT {_USER_FIELDS.replace(',', ', ')} FROM User WHERE Username = {soql_literal(username)}"
+        subs.append(SubRequest("user", query_url(version, soql), True))
+        uid, profile_ref = "@{user.records[0].Id}", "@{user.records[0].ProfileId}"
+    subs.append(SubRequest("profile", f"{base}/sobjects/Profile/{profile_ref}?fields=Id,Name,UserLicenseId", False))
+    subs.append(SubRequest("license", f"{base}/sobjects/UserLicense/@{{profile.UserLicenseId}}?fields=Id,Name", False))
+    subs.append(SubRequest("org", f"{base}/sobjects/Organization/{org_id}?fields={_ORG_FIELDS}", False))
+
+    objects = list(config.objects_in_scope())
+    for sobject in objects:
+        subs.append(SubRequest(f"describe_{sobject}", f"{base}/sobjects/{sobject}/describe", False))
+
+    assigned = f"(SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '{uid}')"
+    ps_fields = ", ".join(
+        ["PermissionSet.Name", "PermissionSet.Label", "PermissionSet.NamespacePrefix", "PermissionSet.IsOwnedByProfile",
+         "PermissionSet.Type", "PermissionSet.HasActivationRequired", "PermissionSet.Profile.Name"]
+        + [f"PermissionSet.Permissions{p}" for p in SYSTEM_PERMISSIONS]
+    )
+    subs.append(SubRequest("assignments", query_url(version,
+        f"SELECT Id, PermissionSetId, PermissionSetGroupId, ExpirationDate, IsActive, {ps_fields}, "
+        "PermissionSetGroup.DeveloperName, PermissionSetGroup.MasterLabel, PermissionSetGroup.Status "
+        f"FROM PermissionSetAssignment WHERE AssigneeId = '{uid}'"), True))
+    # Not filtered by object: lookups can lead to objects only the describes reveal, and one
+    # user's sets rarely hold more than a page of object rows.
+    subs.append(SubRequest("object_permissions", query_url(version,
+        "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, "
+        f"PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE ParentId IN {assigned}"), True))
+    fields = sorted({m.qualified for m in config.mappings})
+    if fields:
+        subs.append(SubRequest("field_permissions", query_url(version,
+            "SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions "
+            f"WHERE ParentId IN {assigned} AND Field IN {_in_list(fields)}"), True))
+    standard = [o for o in objects if not o.endswith(_CUSTOM_SUFFIXES)]
+    subs.append(SubRequest("triggers", query_url(version,
+        "SELECT Name, TableEnumOrId, NamespacePrefix, UsageBeforeInsert, UsageAfterInsert, UsageBeforeUpdate, "
+        f"UsageAfterUpdate FROM ApexTrigger WHERE Status = 'Active' AND TableEnumOrId IN {_in_list(standard)}"), True))
+    subs.append(SubRequest("hubspot_package", query_url(version,
+        "SELECT Id, Name, Label, NamespacePrefix FROM PermissionSet "
+        f"WHERE NamespacePrefix = {soql_literal(HUBSPOT_NAMESPACE)}"), True))
+    return AuditPlan(tuple(subs), uid)
+
+
+def plan_group_aggregates(version: str, group_ids: list[str], mapped_fields: list[str]) -> tuple[SubRequest, ...]:
+    """Fallback round for group assignments whose PermissionSetId is empty.
+
+    Whether a group assignment's PermissionSetId points at the group's aggregate set is [U]
+    (reference §2.4); when it does not, read the aggregate sets (PermissionSet.PermissionSetGroupId)
+    and their rows directly.
+    """
+    groups = _in_list(group_ids)
+    aggregate = f"(SELECT Id FROM PermissionSet WHERE PermissionSetGroupId IN {groups})"
+    perms = ", ".join(f"Permissions{p}" for p in SYSTEM_PERMISSIONS)
+    subs = [
+        SubRequest("group_sets", query_url(version,
+            f"SELECT Id, Name, Label, NamespacePrefix, Type, PermissionSetGroupId, {perms} FROM PermissionSet "
+            f"WHERE PermissionSetGroupId IN {groups}"), True),
+        SubRequest("group_object_permissions", query_url(version,
+            "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, "
+            f"PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE ParentId IN {aggregate}"), True),
+    ]
+    if mapped_fields:
+        subs.append(SubRequest("group_field_permissions", query_url(version,
+            "SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions "
+            f"WHERE ParentId IN {aggregate} AND Field IN {_in_list(mapped_fields)}"), True))
+    return tuple(subs)

@@ -1,0 +1,64 @@
+"""Non-secret settings from ``auditor.toml`` or ``[tool.auditor]`` in ``pyproject.toml``.
+
+Precedence: command-line flags, then environment variables, then this file. Secrets never
+belong here: a file that holds one is refused (exit 2) so it cannot end up committed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "instance_url": str, "username": str, "domain": str, "client_id": str, "private_key_file": str,
+    "target_org": str, "api_version": (str, float), "mappings": str, "hubspot_allocation": int,
+    "expected_records": int, "headroom_percent": (int, float),
+}
+_SECRETS = {"password", "access_token", "security_token", "client_secret", "private_key", "token", "secret"}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"config {path}: cannot read ({exc.strerror or exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"config {path}: {exc}") from None
+
+
+def load_settings(explicit: Path | None, cwd: Path | None = None) -> dict[str, Any]:
+    """The settings in force: from ``explicit``, else ./auditor.toml, else ./pyproject.toml."""
+    here = cwd or Path.cwd()
+    if explicit is not None:
+        document = _read(explicit)
+        table = document.get("tool", {}).get("auditor", document) if explicit.name == "pyproject.toml" else document
+        source = str(explicit)
+    elif (here / "auditor.toml").is_file():
+        table, source = _read(here / "auditor.toml"), "auditor.toml"
+    elif (here / "pyproject.toml").is_file():
+        table = _read(here / "pyproject.toml").get("tool", {}).get("auditor", {})
+        source = "pyproject.toml [tool.auditor]"
+    else:
+        return {}
+    if not isinstance(table, dict):
+        raise UsageError(f"config {source}: expected a table of settings")
+    settings = {key.replace("-", "_"): value for key, value in table.items()}
+    for key, value in settings.items():
+        if key in _SECRETS:
+            raise UsageError(f"config {source}: '{key}' is a secret and is not read from files; use the environment")
+        if key not in _TYPES:
+            raise UsageError(f"config {source}: unknown setting '{key}' (known: {', '.join(sorted(_TYPES))})")
+        expected = _TYPES[key]
+        if isinstance(value, bool) or not isinstance(value, expected):
+            raise UsageError(f"config {source}: '{key}' has the wrong type")
+    if "api_version" in settings:
+        settings["api_version"] = str(settings["api_version"])
+    return settings

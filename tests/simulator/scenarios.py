@@ -1,0 +1,310 @@
+"""The recorded orgs in cassettes/: a healthy org, a demo org with a few real problems, and one
+org per failure mode. Each scenario is a FakeOrg plus the CLI arguments it is recorded with.
+
+Regenerate every cassette with ``python tests/regen_cassettes.py`` after changing the collector
+or a scenario; tests/test_cassettes.py fails when a cassette is stale.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.mappings import standard_mappings
+from tests.simulator.describes import STANDARD_FIELDS
+from tests.simulator.org import (
+    MAINTENANCE_PAGE,
+    Assignment,
+    FakeOrg,
+    FakeUser,
+    Fault,
+    Group,
+    PermSet,
+    error_body,
+)
+
+USER_ID = "0055g00000DxZzCAAV"
+ADMIN_ID = "0055g00000AbCdEAAV"
+PROFILE_ID = "00e5g000001Q8nOAAS"
+ADMIN_PROFILE_ID = "00e5g000000VvAaAAK"
+LICENSE_ID = "1005g000000cVbrAAE"
+PROFILE_SET = "0PS5g000006rQq1GAE"
+SYNC_SET = "0PS5g000006rQq2GAE"
+GROUP_SET = "0PS5g000006rQq3GAE"
+GROUP_ID = "0PG5g000000TqRsGAK"
+HUBSPOT_SET = "0PS5g000006rQq9GAE"
+ADMIN_SET = "0PS5g000006rQq0GAE"
+SYNCED = ("Lead", "Contact", "Account", "Opportunity")
+
+_row_seq = 0
+
+
+def _row_id(prefix: str) -> str:
+    global _row_seq
+    _row_seq += 1
+    return f"{prefix}5g0000{_row_seq:08d}AAA"[:18]
+
+
+def object_row(parent: str, sobject: str, *, create: bool = True, edit: bool = True, delete: bool = False,
+               view_all: bool = True, modify_all: bool = True) -> dict[str, Any]:
+    return {"Id": _row_id("110"), "ParentId": parent, "SobjectType": sobject, "PermissionsRead": True,
+            "PermissionsCreate": create, "PermissionsEdit": edit, "PermissionsDelete": delete or modify_all,
+            "PermissionsViewAllRecords": view_all or modify_all, "PermissionsModifyAllRecords": modify_all}
+
+
+def field_row(parent: str, qualified: str, *, edit: bool = True) -> dict[str, Any]:
+    return {"Id": _row_id("01k"), "ParentId": parent, "SobjectType": qualified.split(".")[0], "Field": qualified,
+            "PermissionsRead": True, "PermissionsEdit": edit}
+
+
+def permissionable_mapped_fields() -> list[str]:
+    """Mapped fields Salesforce lets permission sets control (required/system ones it does not)."""
+    required = {f"{o}.{f['name']}" for o, fields in STANDARD_FIELDS.items() for f in fields if not f["permissionable"]}
+    return sorted({m.qualified for m in standard_mappings()} - required)
+
+
+def limits(api_remaining: int = 141_230, data_remaining: int = 6_120, file_remaining: int = 18_000) -> dict[str, Any]:
+    """/limits as Salesforce returns it: every limit {Max, Remaining}; DailyApiRequests nests one
+    entry per connected app [S public fixtures]."""
+    return {
+        "ActiveScratchOrgs": {"Max": 0, "Remaining": 0},
+        "ConcurrentAsyncGetReportInstances": {"Max": 200, "Remaining": 200},
+        "ConcurrentSyncReportRuns": {"Max": 20, "Remaining": 20},
+        "DailyApiRequests": {"Max": 150_000, "Remaining": api_remaining,
+                             "Ant Migration Tool": {"Max": 0, "Remaining": 0},
+                             "Dataloader Bulk": {"Max": 0, "Remaining": 0},
+                             "Salesforce Mobile Dashboards": {"Max": 0, "Remaining": 0}},
+        "DailyAsyncApexExecutions": {"Max": 250_000, "Remaining": 250_000},
+        "DailyBulkApiBatches": {"Max": 15_000, "Remaining": 15_000},
+        "DailyBulkV2QueryFileStorageMB": {"Max": 976_562, "Remaining": 976_562},
+        "DailyBulkV2QueryJobs": {"Max": 10_000, "Remaining": 10_000},
+        "DailyScratchOrgs": {"Max": 0, "Remaining": 0},
+        "DailyStandardVolumePlatformEvents": {"Max": 25_000, "Remaining": 25_000},
+        "DataStorageMB": {"Max": 10_240, "Remaining": data_remaining},
+        "FileStorageMB": {"Max": 20_480, "Remaining": file_remaining},
+        "HourlyODataCallout": {"Max": 10_000, "Remaining": 10_000},
+        "HourlyTimeBasedWorkflow": {"Max": 1_000, "Remaining": 1_000},
+        "MassEmail": {"Max": 5_000, "Remaining": 5_000},
+        "SingleEmail": {"Max": 5_000, "Remaining": 5_000},
+    }
+
+
+def healthy_org() -> FakeOrg:
+    """Everything HubSpot needs, granted by the integration profile."""
+    org = FakeOrg()
+    org.users = [FakeUser(USER_ID, "hubspot.sync@acme.example.com", "HubSpot Sync", PROFILE_ID),
+                 FakeUser(ADMIN_ID, "admin@acme.example.com", "Ada Admin", ADMIN_PROFILE_ID)]
+    org.connected_user_id = USER_ID
+    org.profiles = {PROFILE_ID: ("HubSpot Integration", LICENSE_ID), ADMIN_PROFILE_ID: ("System Administrator", LICENSE_ID)}
+    org.licenses = {LICENSE_ID: "Salesforce"}
+    org.perm_sets = [
+        PermSet(PROFILE_SET, "X00ex000000018ozh_128_09_04_12_1", "HubSpot Integration",
+                frozenset({"ApiEnabled", "EditTask", "EditEvent", "ViewSetup"}), PROFILE_ID, "HubSpot Integration"),
+        PermSet(SYNC_SET, "HubSpot_Sync", "HubSpot Sync", frozenset()),
+        PermSet(ADMIN_SET, "X00ex000000018ozh_128_09_04_12_2", "System Administrator",
+                frozenset({"ApiEnabled", "ModifyAllData", "ViewAllData", "ViewSetup", "ManageUsers", "EditTask"}),
+                ADMIN_PROFILE_ID, "System Administrator"),
+    ]
+    org.assignments = [Assignment("0Pa5g00000AAAA1CAA", USER_ID, PROFILE_SET),
+                       Assignment("0Pa5g00000AAAA2CAA", USER_ID, SYNC_SET),
+                       Assignment("0Pa5g00000AAAA0CAA", ADMIN_ID, ADMIN_SET)]
+    org.object_perms = [object_row(PROFILE_SET, o) for o in SYNCED]
+    org.object_perms.append(object_row(PROFILE_SET, "Campaign", create=False))
+    org.field_perms = [field_row(PROFILE_SET, f) for f in permissionable_mapped_fields()]
+    org.describes = {name: {} for name in ("Lead", "Contact", "Account", "Opportunity", "Campaign", "Task", "User")}
+    org.limits = limits()
+    return org
+
+
+def _without_field(org: FakeOrg, qualified: str) -> None:
+    org.field_perms = [r for r in org.field_perms if r["Field"] != qualified]
+
+
+def _read_only(org: FakeOrg, qualified: str) -> None:
+    for row in org.field_perms:
+        if row["Field"] == qualified:
+            row["PermissionsEdit"] = False
+
+
+def demo_org() -> FakeOrg:
+    """A realistic org with a few real problems (README's demo)."""
+    org = healthy_org()
+    profile_set = org.perm_sets[0]
+    profile_set.system = frozenset({"EditTask", "EditEvent", "ViewSetup"})  # API Enabled comes from the permission set
+    org.perm_sets[1].system = frozenset({"ApiEnabled"})
+    for row in org.object_perms:
+        if row["SobjectType"] == "Campaign":
+            row["PermissionsEdit"] = False
+            row["PermissionsModifyAllRecords"] = False
+    _read_only(org, "Contact.MailingCountry")
+    _without_field(org, "Lead.Fax")
+    org.limits = limits(data_remaining=612)
+    org.triggers = [{"Id": "01q5g000000Jk1AAAS", "Name": "ContactDedupe", "TableEnumOrId": "Contact",
+                     "NamespacePrefix": None, "UsageBeforeInsert": True, "UsageAfterInsert": False,
+                     "UsageBeforeUpdate": True, "UsageAfterUpdate": True, "Status": "Active"}]
+    return org
+
+
+def api_via_permission_set() -> FakeOrg:
+    org = healthy_org()
+    org.perm_sets[0].system = frozenset({"EditTask", "ViewSetup"})
+    org.perm_sets[1].system = frozenset({"ApiEnabled"})
+    return org
+
+
+def access_via_group(*, aggregate_in_assignment: bool = True) -> FakeOrg:
+    """Object access only through a permission set group's aggregate set."""
+    org = healthy_org()
+    org.groups = [Group(GROUP_ID, "HubSpot_Integration_Access", "HubSpot Integration Access")]
+    org.perm_sets.append(PermSet(GROUP_SET, "X0PG5g000000TqRs", "HubSpot Integration Access", frozenset(),
+                                 group_id=GROUP_ID))
+    org.assignments.append(Assignment("0Pa5g00000AAAA3CAA", USER_ID, GROUP_SET, group_id=GROUP_ID))
+    for row in org.object_perms:
+        row["ParentId"] = GROUP_SET
+    org.group_assignment_has_set = aggregate_in_assignment
+    return org
+
+
+def modify_all_data() -> FakeOrg:
+    org = healthy_org()
+    org.perm_sets[0].system = frozenset({"ApiEnabled", "ModifyAllData", "ViewAllData", "ViewSetup", "EditTask"})
+    org.object_perms = []
+    return org
+
+
+def fls_second_page() -> FakeOrg:
+    """FieldPermissions spans several pages; the one missing row is only visible once every page is read."""
+    org = healthy_org()
+    org.page_size = 20
+    _without_field(org, "Opportunity.Amount")
+    return org
+
+
+def _faults(org: FakeOrg, *faults: Fault) -> FakeOrg:
+    org.faults.extend(faults)
+    return org
+
+
+API_DISABLED = error_body("API_DISABLED_FOR_ORG", "The REST API is not enabled for this Organization.")
+UNKNOWN_EXCEPTION = error_body("UNKNOWN_EXCEPTION",
+                               "An unexpected error occurred. Please include this ErrorId if you contact support: 1383407581-97434 (-1193852826)")
+
+
+def hubspot_package_unassigned() -> FakeOrg:
+    org = healthy_org()
+    org.perm_sets.append(PermSet(HUBSPOT_SET, "HubSpot_Integration_Permissions", "HubSpot Integration Permissions",
+                                 namespace="HubSpot_Inc"))
+    return org
+
+
+def no_setup_access() -> FakeOrg:
+    """The user lacks View Setup and Configuration: setup objects and /limits are refused."""
+    org = healthy_org()
+    denied = error_body("INSUFFICIENT_ACCESS", "insufficient access rights on object id")
+    return _faults(org,
+                   Fault(r"/limits", 403, denied),
+                   Fault(r"FROM\+PermissionSetAssignment|FROM%20PermissionSetAssignment", 400,
+                         error_body("INVALID_TYPE", "sObject type 'PermissionSetAssignment' is not supported."), subrequest=True),
+                   Fault(r"ObjectPermissions", 400,
+                         error_body("INVALID_TYPE", "sObject type 'ObjectPermissions' is not supported."), subrequest=True),
+                   Fault(r"FieldPermissions", 400,
+                         error_body("INVALID_TYPE", "sObject type 'FieldPermissions' is not supported."), subrequest=True))
+
+
+def lookup_chain() -> FakeOrg:
+    """Account.Region__c -> Region__c, Region__c.Territory__c -> Territory__c; no Edit on Territory__c."""
+    org = healthy_org()
+    from tests.simulator.describes import field as describe_field
+
+    org.describes["Account"] = {"extra_fields": [describe_field("Region__c", "reference", "Region", reference_to=("Region__c",))]}
+    org.describes["Region__c"] = {}
+    org.describes["Territory__c"] = {}
+    org.object_perms += [object_row(PROFILE_SET, "Region__c", view_all=False, modify_all=False),
+                         object_row(PROFILE_SET, "Territory__c", edit=False, create=False, view_all=False, modify_all=False)]
+    org.field_perms += [field_row(PROFILE_SET, "Account.Region__c"), field_row(PROFILE_SET, "Region__c.Territory__c"),
+                        field_row(PROFILE_SET, "Region__c.Code__c")]
+    return org
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    build: Callable[[], FakeOrg]
+    args: tuple[str, ...] = ()
+    files: dict[str, str] = field(default_factory=dict)  # extra input files: name -> content
+    description: str = ""
+
+
+LOOKUP_MAPPINGS = (
+    "hubspot_object,hubspot_property,salesforce_object,salesforce_field,direction\n"
+    "contacts,email,Contact,Email,two_way\n"
+    "contacts,associatedcompanyid,Contact,AccountId,two_way\n"
+    "companies,name,Account,Name,two_way\n"
+    "companies,region,Account,Region__c,two_way\n"
+    "regions,territory,Region__c,Territory__c,two_way\n"
+    "regions,code,Region__c,Code__c,two_way\n"
+)
+MISSING_FIELD_MAPPINGS = (
+    "hubspot_object,hubspot_property,salesforce_object,salesforce_field,direction\n"
+    "contacts,email,Contact,Email,two_way\n"
+    "contacts,favorite_color,Contact,Favorite_Color__c,two_way\n"
+)
+
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
+    Scenario("demo", demo_org, description="a few real problems: Campaign Edit, two fields' FLS, storage, a trigger"),
+    Scenario("healthy", healthy_org, ("--hubspot-allocation", "20000"), description="everything HubSpot needs"),
+    Scenario("api-via-permission-set", api_via_permission_set, description="API Enabled only from a permission set"),
+    Scenario("access-via-group", access_via_group, description="object access only from a permission set group"),
+    Scenario("group-without-aggregate-id", lambda: access_via_group(aggregate_in_assignment=False),
+             description="group assignment with empty PermissionSetId: the collector reads the aggregate set"),
+    Scenario("modify-all-data", modify_all_data, description="Modify All Data and no object rows"),
+    Scenario("fls-second-page", fls_second_page, description="a missing FieldPermissions row beyond the first page"),
+    Scenario("api-disabled", lambda: _faults(healthy_org(), Fault(r"^/services/data/", 403, API_DISABLED)),
+             description="REST refuses every data call with API_DISABLED_FOR_ORG"),
+    Scenario("api-limit-exhausted", lambda: _with_limits(api_remaining=0), description="DailyApiRequests used up"),
+    Scenario("storage-full", lambda: _with_limits(data_remaining=0), description="DataStorageMB used up"),
+    Scenario("org-unavailable", lambda: _faults(healthy_org(),
+             Fault(r"^/services/data/", 503, MAINTENANCE_PAGE, "text/html;charset=UTF-8")),
+             description="503 maintenance page on every data call"),
+    Scenario("server-error", lambda: _faults(healthy_org(), Fault(r"/composite", 500, UNKNOWN_EXCEPTION)),
+             description="500 UNKNOWN_EXCEPTION on the composite call, every retry"),
+    Scenario("flaky", lambda: _faults(healthy_org(), Fault(r"/composite", 503, error_body(
+             "SERVER_UNAVAILABLE", "Server too busy"), times=1)), ("--hubspot-allocation", "20000"),
+             description="the first composite answers 503, the retry succeeds"),
+    Scenario("unknown-error", lambda: _faults(healthy_org(), Fault(r"/limits", 200, '{"DailyApiRequests": {"Max": 150000, "Rem')),
+             description="/limits answers truncated JSON"),
+    Scenario("row-lock-risk", lambda: _with_triggers(), ("--hubspot-allocation", "20000"),
+             description="active Apex triggers on Lead and Contact"),
+    Scenario("hubspot-package-unassigned", hubspot_package_unassigned,
+             description="legacy HubSpot package installed, its permission set not assigned"),
+    Scenario("no-setup-access", no_setup_access, description="no View Setup and Configuration"),
+    Scenario("session-expired", lambda: _faults(healthy_org(), Fault(r"/services/oauth2/userinfo|^/services/data/", 401,
+             error_body("INVALID_SESSION_ID", "Session expired or invalid"))), description="401 on the first request"),
+    Scenario("lookup-chain", lookup_chain, ("--mappings", "{dir}/lookup-mappings.csv"), {"lookup-mappings.csv": LOOKUP_MAPPINGS},
+             description="Account.Region__c -> Region__c.Territory__c -> Territory__c without Edit"),
+    Scenario("missing-field-mapping", healthy_org, ("--mappings", "{dir}/missing-field.csv"), {"missing-field.csv": MISSING_FIELD_MAPPINGS},
+             description="a mapping names a field that does not exist"),
+)}
+
+
+def _with_limits(**kwargs: int) -> FakeOrg:
+    org = healthy_org()
+    org.limits = limits(**kwargs)
+    return org
+
+
+def _with_triggers() -> FakeOrg:
+    org = healthy_org()
+    org.triggers = [
+        {"Id": "01q5g000000Jk1AAAS", "Name": "LeadRouting", "TableEnumOrId": "Lead", "NamespacePrefix": None,
+         "UsageBeforeInsert": True, "UsageAfterInsert": True, "UsageBeforeUpdate": False, "UsageAfterUpdate": True, "Status": "Active"},
+        {"Id": "01q5g000000Jk1BAAS", "Name": "ContactRollup", "TableEnumOrId": "Contact", "NamespacePrefix": "acme",
+         "UsageBeforeInsert": False, "UsageAfterInsert": True, "UsageBeforeUpdate": False, "UsageAfterUpdate": True, "Status": "Active"},
+    ]
+    return org
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value)
