@@ -1,0 +1,268 @@
+"""The integration user's effective permissions, with attribution.
+
+Pure functions of an :class:`~auditor.snapshot.OrgSnapshot`. Effective access is the OR over every
+permission set that applies to the user (the profile's own set, assigned sets and the aggregate
+sets of permission set groups), plus the system-permission overrides of reference §2.8. Every
+grant is attributed: each permission maps to the display strings of the sources that grant it, so
+a finding can say *where* access comes from, and an empty tuple means nothing grants it.
+
+Callers must check the snapshot parts for :class:`~auditor.snapshot.Unavailable` first: these
+functions raise :class:`PermissionDataUnavailable` rather than guess from missing data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from auditor.snapshot import OrgSnapshot, PermissionSource, Unavailable
+
+# ObjectPermissions flags in the order Salesforce shows them, with their Setup labels.
+OBJECT_PERMISSIONS: tuple[str, ...] = ("read", "create", "edit", "delete", "view_all", "modify_all")
+PERMISSION_LABELS: dict[str, str] = {
+    "read": "Read",
+    "create": "Create",
+    "edit": "Edit",
+    "delete": "Delete",
+    "view_all": "View All",
+    "modify_all": "Modify All",
+}
+_BY_LABEL = {label.lower(): name for name, label in PERMISSION_LABELS.items()}
+
+# Source strings for access that no permission set grants (reference §2.6, [U]).
+ACTIVITIES_READABLE = "activities are readable by every user"
+INTERNAL_USERS_READ_USERS = "every internal user can read users"
+QUEUES_NOT_PERMISSION_CONTROLLED = "queues (Group) are not permission-controlled"
+NOTHING_GRANTS_IT = "nothing grants it"
+
+# System permission (PermissionSet field without the "Permissions" prefix) -> Setup label.
+SYSTEM_PERMISSION_LABELS: dict[str, str] = {
+    "ApiEnabled": "API Enabled",
+    "ModifyAllData": "Modify All Data",
+    "ViewAllData": "View All Data",
+    "EditTask": "Edit Tasks",
+    "EditEvent": "Edit Events",
+    "ManageUsers": "Manage Users",
+    "ViewSetup": "View Setup and Configuration",
+}
+
+
+class PermissionDataUnavailable(ValueError):
+    """A permission function was called although the snapshot part it needs is Unavailable."""
+
+
+# ----------------------------------------------------------------------------- time handling
+
+_COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
+
+
+def parse_timestamp(text: str) -> datetime | None:
+    """Parse an ISO-8601 timestamp as Salesforce writes it; None when it cannot be parsed.
+
+    Accepts a trailing ``Z``, ``+00:00`` or Salesforce's ``+0000``; a value without an offset
+    (or a bare date) is taken as UTC.
+    """
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    value = _COMPACT_OFFSET.sub(r"\1:\2", value) if "T" in value else value
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+def _why_ignored(source: PermissionSource, now: datetime | None) -> str | None:
+    if source.activation_required and source.assignment_active is False:
+        return "session-based assignment is not activated"
+    if source.expiration_date is not None and now is not None:
+        expires = parse_timestamp(source.expiration_date)
+        if expires is None:
+            # Unreadable expiry: counting the set could hide a suspension, so it does not grant,
+            # and the finding says why.
+            return f"assignment expiry date '{source.expiration_date}' could not be read"
+        if expires < now:
+            return f"assignment expired {source.expiration_date}"
+    return None
+
+
+def _classified(snapshot: OrgSnapshot) -> list[tuple[PermissionSource, str | None]]:
+    sources = snapshot.sources
+    if isinstance(sources, Unavailable):
+        raise PermissionDataUnavailable(f"permission sources unavailable: {sources.reason}")
+    now = parse_timestamp(snapshot.collected_at) if snapshot.collected_at else None
+    return [(source, _why_ignored(source, now)) for source in sources]
+
+
+def valid_sources(snapshot: OrgSnapshot) -> tuple[PermissionSource, ...]:
+    """The sources that grant: expired and not-activated session-based assignments are dropped.
+
+    Expiry is judged against ``snapshot.collected_at``; without it every assignment is kept.
+    """
+    return tuple(source for source, reason in _classified(snapshot) if reason is None)
+
+
+def ignored_sources(snapshot: OrgSnapshot) -> tuple[tuple[PermissionSource, str], ...]:
+    """The assigned sources that do not grant, each with the reason."""
+    return tuple((source, reason) for source, reason in _classified(snapshot) if reason is not None)
+
+
+def ignored_notes(snapshot: OrgSnapshot) -> tuple[str, ...]:
+    """One line per ignored source, for a finding's ``sources``:
+    "permission set 'HubSpot Sync' ignored: assignment expired 2024-01-31T00:00:00Z"."""
+    return tuple(f"{source.display()} ignored: {reason}" for source, reason in ignored_sources(snapshot))
+
+
+def _has(source: PermissionSource, system_permission: str) -> bool:
+    wanted = system_permission.lower()
+    return any(name.lower() == wanted for name in source.system_permissions)
+
+
+def system_permission_sources(snapshot: OrgSnapshot, system_permission: str) -> tuple[str, ...]:
+    """Display strings of the valid sources granting a system permission, e.g. "ApiEnabled"."""
+    return tuple(s.display() for s in valid_sources(snapshot) if _has(s, system_permission))
+
+
+# ----------------------------------------------------------------------------- object access
+
+
+@dataclass(frozen=True)
+class ObjectAccess:
+    """Who grants each object permission on one object (empty tuple: nothing grants it)."""
+
+    sobject: str
+    read: tuple[str, ...] = ()
+    create: tuple[str, ...] = ()
+    edit: tuple[str, ...] = ()
+    delete: tuple[str, ...] = ()
+    view_all: tuple[str, ...] = ()
+    modify_all: tuple[str, ...] = ()
+
+    def granted_by(self, permission: str) -> tuple[str, ...]:
+        """Sources of one permission, by attribute name ("view_all") or label ("View All")."""
+        name = _BY_LABEL.get(permission.lower(), permission)
+        if name not in OBJECT_PERMISSIONS:
+            raise ValueError(f"unknown object permission {permission!r}")
+        result: tuple[str, ...] = getattr(self, name)
+        return result
+
+    def missing(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """The labels ("Read", "Edit", ...) among ``labels`` that nothing grants."""
+        return tuple(label for label in labels if not self.granted_by(label))
+
+    def sources_of(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """Every source granting any of ``labels``, without repeats, in a stable order."""
+        return _unique(source for label in labels for source in self.granted_by(label))
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+class _Grants:
+    """Accumulates attributed grants; a source counts once per permission (rows before overrides)."""
+
+    def __init__(self) -> None:
+        self._by_permission: dict[str, dict[str, str]] = {name: {} for name in OBJECT_PERMISSIONS}
+
+    def add(self, permissions: tuple[str, ...], key: str, display: str) -> None:
+        for permission in permissions:
+            self._by_permission[permission].setdefault(key, display)
+
+    def result(self, sobject: str) -> ObjectAccess:
+        values = {name: tuple(granted.values()) for name, granted in self._by_permission.items()}
+        return ObjectAccess(sobject, **values)
+
+
+def _via(source: PermissionSource, system_permission: str) -> str:
+    return f"{source.display()} ({SYSTEM_PERMISSION_LABELS.get(system_permission, system_permission)})"
+
+
+def object_access(snapshot: OrgSnapshot, sobject: str) -> ObjectAccess:
+    """Effective object permissions on ``sobject`` (matched case-insensitively), attributed."""
+    sources = valid_sources(snapshot)
+    rows = snapshot.object_permissions
+    if isinstance(rows, Unavailable):
+        raise PermissionDataUnavailable(f"ObjectPermissions unavailable: {rows.reason}")
+    by_id = {source.id: source for source in sources}
+    wanted = sobject.lower()
+    grants = _Grants()
+
+    if wanted == "group":
+        # Queues are Group records; no object permission controls them.
+        grants.add(OBJECT_PERMISSIONS, "group", QUEUES_NOT_PERMISSION_CONTROLLED)
+        return grants.result(sobject)
+
+    for row in rows:
+        source = by_id.get(row.source_id)
+        if source is None or row.sobject.lower() != wanted:
+            continue
+        granted = tuple(name for name in OBJECT_PERMISSIONS if getattr(row, name))
+        grants.add(granted, source.id, source.display())
+
+    # Special objects (reference §2.6 [U]): no ObjectPermissions rows are expected for them.
+    if wanted in ("task", "event"):
+        grants.add(("read",), "activities", ACTIVITIES_READABLE)
+        edit_permission = "EditTask" if wanted == "task" else "EditEvent"
+        for source in sources:
+            if _has(source, edit_permission):
+                grants.add(("create", "edit"), source.id, _via(source, edit_permission))
+    elif wanted == "user":
+        user = snapshot.user
+        if not isinstance(user, Unavailable) and user.user_type == "Standard":
+            grants.add(("read",), "internal", INTERNAL_USERS_READ_USERS)
+        for source in sources:
+            # Manage Users is what lets a user create and edit other users.
+            if _has(source, "ManageUsers"):
+                grants.add(("create", "edit"), source.id, _via(source, "ManageUsers"))
+
+    # System-permission overrides (reference §2.8): these bypass object permissions, not FLS.
+    for source in sources:
+        if _has(source, "ModifyAllData"):
+            grants.add(OBJECT_PERMISSIONS, source.id, _via(source, "ModifyAllData"))
+        elif _has(source, "ViewAllData"):
+            grants.add(("read", "view_all"), source.id, _via(source, "ViewAllData"))
+    return grants.result(sobject)
+
+
+# ----------------------------------------------------------------------------- field access
+
+
+@dataclass(frozen=True)
+class FieldAccess:
+    """Who grants field-level Read and Edit on one qualified field (empty: nothing grants it)."""
+
+    field: str  # qualified: "Contact.Email"
+    read: tuple[str, ...] = ()
+    edit: tuple[str, ...] = ()
+
+
+def field_access(snapshot: OrgSnapshot, qualified_field: str) -> FieldAccess:
+    """Effective field-level security on ``qualified_field`` ("Contact.Email"), attributed.
+
+    View All Data and Modify All Data do not bypass field-level security (reference §2.8 [C]),
+    so only FieldPermissions rows count.
+    """
+    sources = valid_sources(snapshot)
+    rows = snapshot.field_permissions
+    if isinstance(rows, Unavailable):
+        raise PermissionDataUnavailable(f"FieldPermissions unavailable: {rows.reason}")
+    by_id = {source.id: source for source in sources}
+    wanted = qualified_field.lower()
+    read: dict[str, str] = {}
+    edit: dict[str, str] = {}
+    for row in rows:
+        source = by_id.get(row.source_id)
+        if source is None or row.field.lower() != wanted:
+            continue
+        if row.read:
+            read.setdefault(source.id, source.display())
+        if row.edit:
+            edit.setdefault(source.id, source.display())
+    return FieldAccess(qualified_field, tuple(read.values()), tuple(edit.values()))
