@@ -1,0 +1,70 @@
+"""The registry of checks, and evaluation of a snapshot against them.
+
+Every check is listed here explicitly (nothing registers itself on import). Check ids are a public,
+stable contract: they appear in every report, in ``--disable`` style options and in CI baselines.
+"""
+
+from __future__ import annotations
+
+from auditor.checks.api import API_ENABLED, USER_ACTIVE
+from auditor.checks.base import Check
+from auditor.checks.fields import FIELD_ACCESS, FIELD_MAPPINGS
+from auditor.checks.limits import DAILY_API_HEADROOM, DATA_STORAGE, FILE_STORAGE, HUBSPOT_ALLOCATION
+from auditor.checks.objects import HUBSPOT_PERMISSION_SET, LOOKUP_ACCESS, OBJECT_ACCESS
+from auditor.checks.org import ORG_AVAILABILITY, ROW_LOCK_RISK, SERVER_ERRORS, UNEXPECTED_ANSWERS
+from auditor.config import AuditConfig
+from auditor.model import Finding, Status
+from auditor.snapshot import OrgSnapshot
+
+CHECKS: tuple[Check, ...] = (
+    API_ENABLED,
+    USER_ACTIVE,
+    OBJECT_ACCESS,
+    LOOKUP_ACCESS,
+    HUBSPOT_PERMISSION_SET,
+    FIELD_ACCESS,
+    FIELD_MAPPINGS,
+    DAILY_API_HEADROOM,
+    DATA_STORAGE,
+    FILE_STORAGE,
+    HUBSPOT_ALLOCATION,
+    ROW_LOCK_RISK,
+    ORG_AVAILABILITY,
+    SERVER_ERRORS,
+    UNEXPECTED_ANSWERS,
+)
+
+CHECKS_BY_ID: dict[str, Check] = {check.id: check for check in CHECKS}
+
+# The only check that means something when Salesforce refused API access: it explains the refusal.
+_RUNS_WITHOUT_API = frozenset({API_ENABLED.id})
+
+
+def _run_one(check: Check, snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
+    if snapshot.api_refusal is not None and check.id not in _RUNS_WITHOUT_API:
+        message = f"not evaluated: Salesforce refused API access ({snapshot.api_refusal.error_code})"
+        return [check.finding(Status.ERROR, message, "Fix the api-enabled finding, then re-run the audit.")]
+    try:
+        return check.run(snapshot, config)
+    except Exception as exc:  # a crashed check must never count as a pass
+        return [
+            check.finding(
+                Status.ERROR,
+                f"check crashed: {type(exc).__name__}: {exc}",
+                "This is a bug in the auditor: please report it with the saved snapshot.",
+            )
+        ]
+
+
+def evaluate(snapshot: OrgSnapshot, config: AuditConfig) -> tuple[Finding, ...]:
+    """Run every check not in ``config.checks_disabled``; findings sorted by Finding.sort_key()."""
+    findings = [
+        finding
+        for check in CHECKS
+        if check.id not in config.checks_disabled
+        for finding in _run_one(check, snapshot, config)
+    ]
+    return tuple(sorted(findings, key=Finding.sort_key))
+
+
+__all__ = ["CHECKS", "CHECKS_BY_ID", "Check", "evaluate"]

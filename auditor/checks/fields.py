@@ -1,0 +1,257 @@
+"""SF_FIELD_PERMISSIONS and MISSING_FIELD_MAPPINGS: field-level security on mapped fields, and
+whether the mapped fields exist at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auditor.checks.base import Check, join, missing_sources, permission_set_to_edit, user_name
+from auditor.config import AuditConfig, FieldMapping
+from auditor.model import Finding, Status
+from auditor.permissions import field_access
+from auditor.snapshot import FailureKind, FieldDescribe, ObjectDescribe, OrgSnapshot, Unavailable
+from auditor.suspensions import Suspension
+
+
+@dataclass(frozen=True)
+class _MappedField:
+    sobject: str
+    field: str
+    needs_edit: bool  # any mapping of it writes to Salesforce
+
+
+def _mapped_fields(mappings: tuple[FieldMapping, ...]) -> dict[str, list[_MappedField]]:
+    """Mapped fields grouped by object (keys lower-case, in mapping order); a field mapped twice
+    appears once and needs Edit if any of its mappings writes to Salesforce."""
+    fields: dict[tuple[str, str], _MappedField] = {}
+    for mapping in mappings:
+        key = (mapping.sobject.lower(), mapping.field.lower())
+        previous = fields.get(key)
+        needs_edit = mapping.direction.needs_edit or (previous is not None and previous.needs_edit)
+        fields[key] = _MappedField(mapping.sobject, mapping.field, needs_edit)
+    grouped: dict[str, list[_MappedField]] = {}
+    for (sobject, _), mapped in fields.items():
+        grouped.setdefault(sobject, []).append(mapped)
+    return grouped
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# --------------------------------------------------------------------------- field-access
+
+
+def _fls_fix(snapshot: OrgSnapshot, sobject: str, field: str, missing: tuple[str, ...]) -> str:
+    boxes = " and ".join(f"{label} Access" for label in missing)
+    return (
+        f"Setup > Users > Permission Sets > {permission_set_to_edit(snapshot)} > Object Settings > {sobject} > "
+        f"Edit: under Field Permissions tick {boxes} for {field}."
+    )
+
+
+def _object_field_access(snapshot: OrgSnapshot, described: ObjectDescribe, mapped: list[_MappedField]) -> list[Finding]:
+    who = user_name(snapshot)
+    findings: list[Finding] = []
+    read_write = read_only = not_permissionable = not_described = 0
+    granted_by: dict[str, None] = {}
+    failed = False
+    for item in mapped:
+        field: FieldDescribe | None = described.field(item.field)
+        if field is None:
+            not_described += 1  # reported by field-mappings
+            continue
+        qualified = f"{described.name}.{field.name}"
+        if not field.permissionable:
+            # Required and system fields carry no FLS: object access is enough (reference §2.7).
+            not_permissionable += 1
+            continue
+        if field.calculated and item.needs_edit:
+            findings.append(
+                FIELD_ACCESS.finding(
+                    Status.WARN,
+                    f"{qualified} is a formula field: it is read-only, so HubSpot cannot write it although the "
+                    "mapping syncs HubSpot -> Salesforce.",
+                    f"Make the mapping of {qualified} one-way (Salesforce -> HubSpot), or map a writable field.",
+                    object=described.name,
+                    field=qualified,
+                )
+            )
+        needs_edit = item.needs_edit and not field.calculated
+        access = field_access(snapshot, qualified)
+        needed = ("Read", "Edit") if needs_edit else ("Read",)
+        grants = {"Read": access.read, "Edit": access.edit}
+        missing = tuple(label for label in needed if not grants[label])
+        if missing:
+            failed = True
+            have = tuple(label for label in needed if label not in missing)
+            partly = "; " + "; ".join(f"{label} granted by {join(grants[label])}" for label in have) if have else ""
+            findings.append(
+                FIELD_ACCESS.finding(
+                    Status.FAIL,
+                    f"{who} lacks field-level {join(missing)} on {qualified} (HubSpot needs {join(needed)}){partly}.",
+                    _fls_fix(snapshot, described.name, field.name, missing),
+                    object=described.name,
+                    field=qualified,
+                    sources=missing_sources(snapshot),
+                )
+            )
+            continue
+        for label in needed:
+            granted_by.update(dict.fromkeys(grants[label]))
+        if needs_edit:
+            read_write += 1
+        else:
+            read_only += 1
+        if snapshot.audited_connected_user and access.edit and not field.updateable and not field.calculated:
+            consequence = "HubSpot's writes to it will fail" if needs_edit else "HubSpot only reads it"
+            findings.append(
+                FIELD_ACCESS.finding(
+                    Status.WARN,
+                    f"FieldPermissions grant Edit on {qualified} ({join(access.edit)}) but describe says it is not "
+                    f"updateable for {who}; {consequence}. A muting permission set or a field that is read-only "
+                    "by design can cause this.",
+                    f"Setup > Object Manager > {described.name} > Fields & Relationships > {field.name}: check why "
+                    "the field is read-only for the integration user (Set Field-Level Security, muting permission "
+                    "sets).",
+                    object=described.name,
+                    field=qualified,
+                    sources=tuple(access.edit),
+                )
+            )
+    if not failed and read_write + read_only + not_permissionable:
+        parts = []
+        if read_write:
+            parts.append(f"{_plural(read_write, 'mapped field')} readable and editable")
+        if read_only:
+            parts.append(f"{_plural(read_only, 'mapped field')} readable (Salesforce -> HubSpot or formula)")
+        if not_permissionable:
+            parts.append(f"{not_permissionable} not permissionable (required or system fields)")
+        if not_described:
+            parts.append(f"{not_described} not in describe (see field-mappings)")
+        findings.append(
+            FIELD_ACCESS.finding(
+                Status.PASS,
+                f"{described.name}: {'; '.join(parts)}.",
+                object=described.name,
+                sources=tuple(granted_by),
+            )
+        )
+    return findings
+
+
+def _run_field_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
+    findings: list[Finding] = []
+    for mapped in _mapped_fields(config.mappings).values():
+        sobject = mapped[0].sobject
+        described = snapshot.describe(sobject)
+        if isinstance(snapshot.sources, Unavailable):
+            findings.append(FIELD_ACCESS.unavailable("the user's permission sets", snapshot.sources, object=sobject))
+        elif isinstance(snapshot.field_permissions, Unavailable):
+            findings.append(FIELD_ACCESS.unavailable("FieldPermissions", snapshot.field_permissions, object=sobject))
+        elif isinstance(described, Unavailable):
+            findings.append(FIELD_ACCESS.unavailable(f"the describe of {sobject}", described, object=sobject))
+        elif described is None:
+            findings.append(
+                FIELD_ACCESS.finding(
+                    Status.ERROR,
+                    f"the describe of {sobject} was not collected; its mapped fields were not checked.",
+                    object=sobject,
+                )
+            )
+        else:
+            findings.extend(_object_field_access(snapshot, described, mapped))
+    return findings
+
+
+FIELD_ACCESS = Check(
+    id="field-access",
+    suspension=Suspension.SF_FIELD_PERMISSIONS,
+    title="Field-level Read (and Edit where HubSpot writes) on every mapped field",
+    remediation=(
+        "Setup > Users > Permission Sets > <set assigned to the integration user> > Object Settings > <object> > "
+        "Edit: tick Read Access and Edit Access for each mapped field."
+    ),
+    run=_run_field_access,
+)
+
+
+# --------------------------------------------------------------------------- field-mappings
+
+
+def _absent_field(snapshot: OrgSnapshot, sobject: str, field: str) -> Finding:
+    qualified = f"{sobject}.{field}"
+    who = user_name(snapshot)
+    if field.lower().endswith("__c"):
+        message = (
+            f"Mapped field {qualified} is not in the describe of {sobject}: it does not exist, or field-level "
+            f"security hides it from {who} (Salesforce leaves hidden fields out of describe)."
+        )
+        fix = (
+            f"Setup > Object Manager > {sobject} > Fields & Relationships: if {field} exists, use Set Field-Level "
+            "Security to make it visible to the integration user; otherwise create it or remove the mapping."
+        )
+    else:
+        message = (
+            f"Mapped standard field {qualified} is not in the describe of {sobject}: field-level security hides "
+            f"it from {who}, or it is not enabled in this org."
+        )
+        fix = (
+            f"Setup > Object Manager > {sobject} > Fields & Relationships > {field} > Set Field-Level Security: "
+            "make it visible to the integration user; if the field is not enabled in this org, remove the mapping."
+        )
+    return FIELD_MAPPINGS.finding(Status.FAIL, message, fix, object=sobject, field=qualified)
+
+
+def _run_field_mappings(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
+    if not config.mappings:
+        return [
+            FIELD_MAPPINGS.finding(
+                Status.FAIL,
+                f"No field mappings ({config.mappings_source} is empty): HubSpot suspends the integration "
+                "with 'Missing field mappings'.",
+                "Restore HubSpot's standard field mappings in HubSpot's Salesforce integration settings, or give "
+                "the auditor the mapping set you plan to use.",
+            )
+        ]
+    findings: list[Finding] = []
+    for mapped in _mapped_fields(config.mappings).values():
+        sobject = mapped[0].sobject
+        described = snapshot.describe(sobject)
+        if described is None or (isinstance(described, Unavailable) and described.kind is FailureKind.NO_ACCESS):
+            why = "it was not described" if described is None else f"describing it answered '{described.reason}'"
+            findings.append(
+                FIELD_MAPPINGS.finding(
+                    Status.FAIL,
+                    f"Object {sobject} does not exist or is not accessible to {user_name(snapshot)} ({why}); "
+                    f"{_plural(len(mapped), 'mapped field')} cannot sync.",
+                    f"Check the object's API name in Setup > Object Manager; grant Read on {sobject} to the "
+                    "integration user, or remove its mappings.",
+                    object=sobject,
+                )
+            )
+        elif isinstance(described, Unavailable):
+            findings.append(FIELD_MAPPINGS.unavailable(f"the describe of {sobject}", described, object=sobject))
+        else:
+            findings.extend(
+                _absent_field(snapshot, described.name, item.field) for item in mapped if described.field(item.field) is None
+            )
+    if not findings:
+        findings.append(
+            FIELD_MAPPINGS.finding(
+                Status.PASS,
+                f"{len(config.mappings)} mappings from {config.mappings_source}, every field exists.",
+            )
+        )
+    return findings
+
+
+FIELD_MAPPINGS = Check(
+    id="field-mappings",
+    suspension=Suspension.MISSING_FIELD_MAPPINGS,
+    title="Field mappings are present and every mapped field exists",
+    remediation=(
+        "Restore HubSpot's standard mappings; make every mapped field exist and be visible to the integration user."
+    ),
+    run=_run_field_mappings,
+)

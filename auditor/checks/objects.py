@@ -1,0 +1,313 @@
+"""SF_OBJECT_PERMISSIONS: object access on synced objects, on every object a synced lookup reaches,
+and the legacy package's permission set."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from auditor.checks.base import Check, join, missing_sources, permission_set_to_edit, user_name
+from auditor.config import AuditConfig, FieldMapping
+from auditor.model import Finding, Status
+from auditor.permissions import ObjectAccess, ignored_sources, object_access, valid_sources
+from auditor.snapshot import FailureKind, ObjectDescribe, OrgSnapshot, Unavailable
+from auditor.suspensions import Suspension
+
+# HubSpot's install guide asks for View All and Modify All on these: without them, records that are
+# not shared with the integration user are invisible to it and silently do not sync.
+_SHARING_SENSITIVE = ("lead", "contact", "account", "opportunity")
+
+
+def _inputs_error(check: Check, snapshot: OrgSnapshot, sobject: str) -> Finding | None:
+    """The error finding when an input that object access depends on could not be read."""
+    if isinstance(snapshot.sources, Unavailable):
+        return check.unavailable("the user's permission sets", snapshot.sources, object=sobject)
+    if isinstance(snapshot.object_permissions, Unavailable):
+        return check.unavailable("ObjectPermissions", snapshot.object_permissions, object=sobject)
+    if sobject.lower() == "user" and isinstance(snapshot.user, Unavailable):
+        # Whether the integration user is an internal user decides Read on User.
+        return check.unavailable("the integration user", snapshot.user, object=sobject)
+    return None
+
+
+def _object_fix(snapshot: OrgSnapshot, sobject: str, missing: tuple[str, ...]) -> str:
+    """The Setup path that grants ``missing`` on ``sobject``."""
+    where = f"Setup > Users > Permission Sets > {permission_set_to_edit(snapshot)}"
+    lower = sobject.lower()
+    if lower in ("task", "event"):
+        permission = "Edit Tasks" if lower == "task" else "Edit Events"
+        return f"{where} > System Permissions > Edit: enable {permission} (activities have no object settings)."
+    if lower == "user":
+        if "Read" in missing:
+            return "Use an internal Salesforce user (User Type 'Standard') as the integration user."
+        return f"{where} > System Permissions > Edit: enable Manage Users."
+    return f"{where} > Object Settings > {sobject} > Edit: enable {join(missing)}."
+
+
+def _access_message(access: ObjectAccess, needed: tuple[str, ...], missing: tuple[str, ...]) -> str:
+    """"; Read granted (profile 'X')" for the part of ``needed`` that is granted (empty when none is)."""
+    have = tuple(label for label in needed if label not in missing)
+    return f"; {join(have)} granted ({'; '.join(access.sources_of(have))})" if have else ""
+
+
+# --------------------------------------------------------------------------- object-access
+
+
+def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
+    findings: list[Finding] = []
+    who = user_name(snapshot)
+    for requirement in config.objects:
+        sobject = requirement.sobject
+        error = _inputs_error(OBJECT_ACCESS, snapshot, sobject)
+        if error is not None:
+            findings.append(error)
+            continue
+        access = object_access(snapshot, sobject)
+        needed = requirement.needed()
+        described = snapshot.describe(sobject)
+        if isinstance(described, Unavailable) and described.kind is FailureKind.NO_ACCESS and not access.read:
+            findings.append(
+                OBJECT_ACCESS.finding(
+                    Status.FAIL,
+                    f"{sobject} is not accessible to {who} (or does not exist in this org): describing it "
+                    f"answered '{described.reason}' and nothing grants Read.",
+                    _object_fix(snapshot, sobject, needed),
+                    object=sobject,
+                    sources=missing_sources(snapshot),
+                )
+            )
+            continue
+        missing = access.missing(needed)
+        if missing:
+            findings.append(
+                OBJECT_ACCESS.finding(
+                    Status.FAIL,
+                    f"{who} lacks {join(missing)} on {sobject} (HubSpot needs {join(needed)})"
+                    f"{_access_message(access, needed, missing)}.",
+                    _object_fix(snapshot, sobject, missing),
+                    object=sobject,
+                    sources=missing_sources(snapshot),
+                )
+            )
+        else:
+            granted_by = access.sources_of(needed)
+            findings.append(
+                OBJECT_ACCESS.finding(
+                    Status.PASS,
+                    f"{sobject}: {join(needed)} granted ({'; '.join(granted_by)}).",
+                    object=sobject,
+                    sources=granted_by,
+                )
+            )
+        sharing_gaps = access.missing(("View All", "Modify All"))
+        if sobject.lower() in _SHARING_SENSITIVE and access.read and sharing_gaps:
+            findings.append(
+                OBJECT_ACCESS.finding(
+                    Status.WARN,
+                    f"{join(sharing_gaps)} missing on {sobject}: records not shared with {who} will not sync "
+                    "(HubSpot's install guide asks for View All and Modify All).",
+                    _object_fix(snapshot, sobject, sharing_gaps),
+                    object=sobject,
+                    sources=missing_sources(snapshot),
+                )
+            )
+    return findings
+
+
+OBJECT_ACCESS = Check(
+    id="object-access",
+    suspension=Suspension.SF_OBJECT_PERMISSIONS,
+    title="Read, Create and Edit on every synced object",
+    remediation=(
+        "Setup > Users > Permission Sets > <set assigned to the integration user> > Object Settings > <object> "
+        "> Edit: enable the missing permissions."
+    ),
+    run=_run_object_access,
+)
+
+
+# --------------------------------------------------------------------------- lookup-access
+
+
+@dataclass(frozen=True)
+class _Reached:
+    target: str
+    path: tuple[str, ...]  # lookup fields followed, then the target: ("Contact.AccountId", "Account")
+
+
+def _follow_lookups(
+    snapshot: OrgSnapshot, config: AuditConfig
+) -> tuple[list[_Reached], list[tuple[str, Unavailable | None]]]:
+    """Every object reached through mapped lookup fields, each with its shortest path.
+
+    Breadth-first from the synced objects (config.objects), then from any other mapped object not
+    reached that way, so a mapped custom object reached through Contact.AccountId -> Account shows
+    that chain. Returns the objects reached and the mapped objects whose describe could not be read
+    (so their lookups could not be followed).
+    """
+    scope = {name.lower() for name in config.objects_in_scope()}
+    mapped: dict[str, list[FieldMapping]] = {}
+    for mapping in config.mappings:
+        mapped.setdefault(mapping.sobject.lower(), []).append(mapping)
+
+    reached: dict[str, _Reached] = {}
+    expanded: set[str] = set()
+    unreadable: list[tuple[str, Unavailable | None]] = []
+    queue: deque[tuple[str, tuple[str, ...]]] = deque()
+
+    def expand(sobject: str, prefix: tuple[str, ...]) -> None:
+        mappings = mapped.get(sobject.lower(), [])
+        if not mappings:
+            return
+        described = snapshot.describe(sobject)
+        if not isinstance(described, ObjectDescribe):
+            unreadable.append((sobject, described))
+            return
+        for mapping in mappings:
+            field = described.field(mapping.field)
+            if field is None or field.type != "reference":
+                continue
+            targets = field.reference_to
+            if field.polymorphic or len(targets) > 1:
+                # Product decision: a polymorphic lookup (Task.WhatId points at dozens of objects,
+                # OwnerId at User and Group) is followed only to the objects HubSpot syncs; requiring
+                # Read and Edit on every possible target would demand access HubSpot never uses.
+                targets = tuple(t for t in targets if t.lower() in scope)
+            step = f"{described.name}.{field.name}"
+            for target in targets:
+                key = target.lower()
+                if key == "group":  # queues are not permission-controlled
+                    continue
+                reached.setdefault(key, _Reached(target, prefix + (step, target)))
+                if key not in expanded:
+                    expanded.add(key)
+                    queue.append((target, prefix + (step,)))
+
+    roots_by_phase = ([r.sobject for r in config.objects], [m.sobject for m in config.mappings])
+    for roots in roots_by_phase:
+        for root in roots:
+            if root.lower() not in expanded:
+                expanded.add(root.lower())
+                queue.append((root, ()))
+        while queue:
+            expand(*queue.popleft())
+    return list(reached.values()), unreadable
+
+
+def _run_lookup_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
+    reached, unreadable = _follow_lookups(snapshot, config)
+    findings: list[Finding] = []
+    for sobject, part in unreadable:
+        if part is None:
+            message = f"the describe of {sobject} was not collected; lookups among its mapped fields were not followed"
+            findings.append(LOOKUP_ACCESS.finding(Status.ERROR, message, object=sobject))
+        else:
+            what = f"the describe of {sobject} (its lookups were not followed)"
+            findings.append(LOOKUP_ACCESS.unavailable(what, part, object=sobject))
+    who = user_name(snapshot)
+    for item in reached:
+        error = _inputs_error(LOOKUP_ACCESS, snapshot, item.target)
+        if error is not None:
+            findings.append(error)
+            continue
+        via = " -> ".join(item.path[:-1])
+        needed = ("Read",) if item.target.lower() == "user" else ("Read", "Edit")
+        access = object_access(snapshot, item.target)
+        missing = access.missing(needed)
+        if missing:
+            findings.append(
+                LOOKUP_ACCESS.finding(
+                    Status.FAIL,
+                    f"{item.target} is reached by the synced lookup {via}, but {who} lacks {join(missing)} on it"
+                    f"{_access_message(access, needed, missing)}. HubSpot needs {join(needed)} on every object "
+                    "a synced lookup reaches.",
+                    _object_fix(snapshot, item.target, missing),
+                    object=item.target,
+                    lookup_path=item.path,
+                    sources=missing_sources(snapshot),
+                )
+            )
+        else:
+            granted_by = access.sources_of(needed)
+            findings.append(
+                LOOKUP_ACCESS.finding(
+                    Status.PASS,
+                    f"{item.target} (reached by {via}): {join(needed)} granted ({'; '.join(granted_by)}).",
+                    object=item.target,
+                    lookup_path=item.path,
+                    sources=granted_by,
+                )
+            )
+    if not findings:
+        findings.append(LOOKUP_ACCESS.finding(Status.PASS, "No mapped field is a lookup to another object."))
+    return findings
+
+
+LOOKUP_ACCESS = Check(
+    id="lookup-access",
+    suspension=Suspension.SF_OBJECT_PERMISSIONS,
+    title="Read and Edit on every object a synced lookup reaches",
+    remediation=(
+        "Setup > Users > Permission Sets > <set assigned to the integration user> > Object Settings > <related "
+        "object> > Edit: enable Read and Edit."
+    ),
+    run=_run_lookup_access,
+)
+
+
+# --------------------------------------------------------------------------- hubspot-permission-set
+
+_HUBSPOT_SET = "HubSpot Integration Permissions"
+
+
+def _run_hubspot_permission_set(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
+    package = snapshot.hubspot_package
+    if isinstance(package, Unavailable):
+        return [HUBSPOT_PERMISSION_SET.unavailable("the installed packages", package)]
+    if not package.installed:
+        return [
+            HUBSPOT_PERMISSION_SET.finding(
+                Status.PASS, "Legacy HubSpot package not installed; no permission set to assign."
+            )
+        ]
+    if isinstance(snapshot.sources, Unavailable):
+        return [HUBSPOT_PERMISSION_SET.unavailable("the user's permission sets", snapshot.sources)]
+    label = package.permission_set_label or _HUBSPOT_SET
+    assigned = tuple(s.display() for s in valid_sources(snapshot) if s.id in package.permission_set_ids)
+    if assigned:
+        return [
+            HUBSPOT_PERMISSION_SET.finding(
+                Status.PASS,
+                f"The legacy HubSpot package is installed and {join(assigned)} is assigned to {user_name(snapshot)}.",
+                sources=assigned,
+            )
+        ]
+    ignored = [
+        f"{source.display()} is assigned but ignored: {reason}"
+        for source, reason in ignored_sources(snapshot)
+        if source.id in package.permission_set_ids
+    ]
+    found = "" if package.permission_set_ids else f" (no permission set labelled '{label}' was found in the org)"
+    return [
+        HUBSPOT_PERMISSION_SET.finding(
+            Status.FAIL,
+            f"The legacy HubSpot package (namespace HubSpot_Inc) is installed but its '{label}' permission set is "
+            f"not assigned to {user_name(snapshot)}{found}."
+            + (f" {'; '.join(ignored)}." if ignored else ""),
+            f"Assign the '{label}' permission set (namespace HubSpot_Inc): Setup > Users > Permission Sets > "
+            f"{label} > Manage Assignments > Add Assignment > {user_name(snapshot)}.",
+            sources=missing_sources(snapshot),
+        )
+    ]
+
+
+HUBSPOT_PERMISSION_SET = Check(
+    id="hubspot-permission-set",
+    suspension=Suspension.SF_OBJECT_PERMISSIONS,
+    title="The legacy package's HubSpot Integration Permissions set is assigned",
+    remediation=(
+        "Assign the 'HubSpot Integration Permissions' permission set (namespace HubSpot_Inc) to the integration "
+        "user: Setup > Users > Permission Sets > HubSpot Integration Permissions > Manage Assignments."
+    ),
+    run=_run_hubspot_permission_set,
+)
