@@ -44,7 +44,7 @@ from auditor.transport import GuardedSession
 DEFAULT_API_VERSION = "62.0"
 
 ACCESS_TOKEN = "access-token"
-PASSWORD = "password"
+PASSWORD = "password"  # pragma: allowlist secret
 JWT = "jwt"
 CLIENT_CREDENTIALS = "client-credentials"
 SF_CLI = "sf-cli"
@@ -62,7 +62,7 @@ FLAGS = {
     "client_id": "--client-id",
     "client_secret": "--client-secret",
     "private_key_file": "--private-key-file",
-    "private_key": "SF_JWT_KEY",
+    "private_key": "SF_JWT_KEY",  # pragma: allowlist secret
     "target_org": "--target-org",
     "api_version": "--api-version",
 }
@@ -70,13 +70,13 @@ ENV_VARS = {
     "instance_url": "SF_INSTANCE_URL",
     "access_token": "SF_ACCESS_TOKEN",
     "username": "SF_USERNAME",
-    "password": "SF_PASSWORD",
+    "password": "SF_PASSWORD",  # pragma: allowlist secret
     "security_token": "SF_SECURITY_TOKEN",
     "domain": "SF_DOMAIN",
     "client_id": "SF_CLIENT_ID",
-    "client_secret": "SF_CLIENT_SECRET",
-    "private_key_file": "SF_JWT_KEY_FILE",
-    "private_key": "SF_JWT_KEY",
+    "client_secret": "SF_CLIENT_SECRET",  # pragma: allowlist secret
+    "private_key_file": "SF_JWT_KEY_FILE",  # pragma: allowlist secret
+    "private_key": "SF_JWT_KEY",  # pragma: allowlist secret
     "target_org": "SF_TARGET_ORG",
     "api_version": "SF_API_VERSION",
 }
@@ -168,7 +168,7 @@ _METHOD_LABEL = {
     ACCESS_TOKEN: "access token",
     JWT: "JWT bearer login",
     CLIENT_CREDENTIALS: "client-credentials login",
-    PASSWORD: "username-password login",
+    PASSWORD: "username-password login",  # pragma: allowlist secret
 }
 
 
@@ -342,6 +342,7 @@ def _check_private_key(options: ConnectionOptions) -> None:
     except TypeError:  # encrypted key
         raise UsageError(f"{where} is encrypted: give an unencrypted PEM private key") from None
     except (ValueError, UnsupportedAlgorithm):  # not echoed: the text may quote key material
+        # pragma: allowlist nextline secret
         raise UsageError(f"{where} is not a PEM private key (-----BEGIN PRIVATE KEY-----)") from None
 
 
@@ -565,6 +566,7 @@ _FIXES = {
     "LOGIN_MUST_USE_SECURITY_TOKEN": "Salesforce wants the user's security token because this network is not "
     "trusted: pass it with --security-token or SF_SECURITY_TOKEN (it is appended to the password; reset it "
     "in the user's settings under Reset My Security Token)",
+    # pragma: allowlist nextline secret
     "PASSWORD_LOCKOUT": "the user is locked out after too many failed logins: wait for the lockout period to "
     "end, or have an admin unlock the user in Setup > Users",
 }

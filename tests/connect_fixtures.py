@@ -32,7 +32,7 @@ LOGIN_FAULT_MESSAGES = {
     ),
     "API_DISABLED_FOR_ORG": "API is not enabled for this Organization or Partner",
     "API_CURRENTLY_DISABLED": "API is disabled for this User",
-    "PASSWORD_LOCKOUT": "Your account has been locked out.",  # [U] message
+    "PASSWORD_LOCKOUT": "Your account has been locked out.",  # [U] message  # pragma: allowlist secret
 }
 
 

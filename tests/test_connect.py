@@ -38,10 +38,10 @@ from auditor.errors import AuditIncomplete, UsageError
 from auditor.transport import GuardedSession, RetryPolicy
 from tests import connect_fixtures as fx
 
-PASSWORD = "FakePassw0rd-Secret"
+PASSWORD = "FakePassw0rd-Secret"  # pragma: allowlist secret
 SECURITY_TOKEN = "FakeSecTokenXyz123"
 CLIENT_ID = "3MVG9FAKECONSUMERKEY"
-CLIENT_SECRET = "FakeClientSecret-0000"
+CLIENT_SECRET = "FakeClientSecret-0000"  # pragma: allowlist secret
 ACCESS_TOKEN = "00DFAKE000000009!FAKEDIRECTTOKEN0009"
 SECRETS = (PASSWORD, SECURITY_TOKEN, CLIENT_SECRET, ACCESS_TOKEN, fx.FAKE_SESSION_ID, fx.FAKE_ACCESS_TOKEN)
 STAND_INS = Path(__file__).parent / "stand_ins"
@@ -359,6 +359,7 @@ def test_jwt_key_file_unreadable(tmp_path: Path) -> None:
 
 def test_jwt_key_that_is_not_a_key(tmp_path: Path) -> None:
     key_file = tmp_path / "server.key"
+    # pragma: allowlist nextline secret
     key_file.write_text("-----BEGIN PRIVATE KEY-----\nTm90QUtleUF0QWxsTm90QUtleQ==\n-----END PRIVATE KEY-----\n")
     options = ConnectionOptions(client_id=CLIENT_ID, username=fx.FAKE_USERNAME, private_key_file=key_file)
     with pytest.raises(UsageError) as caught:
@@ -407,7 +408,7 @@ def test_jwt_refusals(
     message = str(caught.value)
     assert expected in message
     assert "\n" not in message
-    assert_no_secret(message, key, "BEGIN PRIVATE KEY")
+    assert_no_secret(message, key, "BEGIN PRIVATE KEY")  # pragma: allowlist secret
     assert "assertion=" not in message
 
 
@@ -561,6 +562,7 @@ def test_choose_method(options: ConnectionOptions, method: str) -> None:
         (ConnectionOptions(username="u"), "missing SF_PASSWORD (set the environment variable or pass --password)"),
         (ConnectionOptions(password=PASSWORD), "--password needs --username"),
         (ConnectionOptions(client_id=CLIENT_ID, username="u"), "missing the JWT private key"),
+        # pragma: allowlist nextline secret
         (ConnectionOptions(private_key="PEM", username="u"), "a JWT login needs --client-id"),
         (ConnectionOptions(client_id=CLIENT_ID, domain="x.my"), "missing SF_CLIENT_SECRET"),
         (
@@ -650,12 +652,14 @@ def test_options_repr_hides_secrets() -> None:
         security_token=SECURITY_TOKEN,
         access_token=ACCESS_TOKEN,
         client_secret=CLIENT_SECRET,
+        # pragma: allowlist nextline secret
         private_key="-----BEGIN PRIVATE KEY-----\nFAKEKEYMATERIALFAKEKEY\n-----END PRIVATE KEY-----",
     )
     assert_no_secret(repr(options), "FAKEKEYMATERIAL")
 
 
 def test_connection_redactor_knows_every_secret() -> None:
+    # pragma: allowlist nextline secret
     key = "-----BEGIN PRIVATE KEY-----\nFAKEKEYMATERIALFAKEKEY0123\n-----END PRIVATE KEY-----"
     options = ConnectionOptions(
         password=PASSWORD,
