@@ -671,3 +671,18 @@ def test_connection_redactor_knows_every_secret() -> None:
     redactor = connection_redactor(options)
     text = f"{PASSWORD}{SECURITY_TOKEN} {ACCESS_TOKEN} {CLIENT_SECRET} FAKEKEYMATERIALFAKEKEY0123"
     assert_no_secret(redactor.redact(text), "FAKEKEYMATERIAL")
+
+
+def test_refusal_text_is_read_across_simple_salesforce_versions() -> None:
+    from simple_salesforce.exceptions import SalesforceAuthenticationFailed
+
+    from auditor.connect import _auth_text
+
+    current = SalesforceAuthenticationFailed("INVALID_LOGIN", "Invalid username, password, security token")
+    assert _auth_text(current) == "Invalid username, password, security token"
+    # before 1.12.8 the text lived in .message; from 1.12.8 .message is the class template
+    older = SalesforceAuthenticationFailed("INVALID_LOGIN", "")
+    older.message = "Invalid  username,\n password"
+    assert _auth_text(older) == "Invalid username, password"
+    templated = SalesforceAuthenticationFailed("INVALID_LOGIN", "")
+    assert _auth_text(templated) == ""
