@@ -85,7 +85,7 @@ def _object_field_access(snapshot: OrgSnapshot, described: ObjectDescribe, mappe
         if missing:
             failed = True
             have = tuple(label for label in needed if label not in missing)
-            partly = "; " + "; ".join(f"{label} granted by {join(grants[label])}" for label in have) if have else ""
+            partly = "".join(f"; {label} granted ({'; '.join(grants[label])})" for label in have)
             findings.append(
                 FIELD_ACCESS.finding(
                     Status.FAIL,
