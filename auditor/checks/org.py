@@ -22,11 +22,12 @@ def _run_row_lock_risk(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
     if isinstance(triggers, Unavailable):
         return [ROW_LOCK_RISK.unavailable("the Apex triggers", triggers)]
     scope = config.objects_in_scope()
-    in_scope = {name.lower() for name in scope}
-    by_object: dict[str, list[Trigger]] = {}
+    by_object: dict[str, list[Trigger]] = {name: [] for name in scope}
+    in_scope = {name.lower(): name for name in scope}  # Salesforce names are case-insensitive
     for trigger in triggers:
         if trigger.sobject.lower() in in_scope:
-            by_object.setdefault(trigger.sobject, []).append(trigger)
+            by_object[in_scope[trigger.sobject.lower()]].append(trigger)
+    by_object = {sobject: found for sobject, found in by_object.items() if found}
     if not by_object:
         return [ROW_LOCK_RISK.finding(Status.PASS, f"No active Apex triggers on the synced objects ({join(scope)}).")]
     return [
