@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from auditor.checks import evaluate
 from auditor.config import FieldMapping
-from auditor.model import Status
-from auditor.snapshot import FailureKind, ServiceEvent, Trigger
+from auditor.model import Finding, Status
+from auditor.snapshot import ApiRefusal, FailureKind, ServiceEvent, Trigger
 from auditor.suspensions import Suspension
 from tests.factory import make_config, make_snapshot, one, run_check, unavailable
 
@@ -134,3 +135,35 @@ def test_unexpected_answers_fails_quoting_the_raw_answer() -> None:
         "Salesforce answered something unexpected: /services/data/v62.0/limits answered HTTP 200: "
         "'body is not JSON: '<html>Login</html>''."
     )
+
+
+# --------------------------------------------------------------------------- error cases
+# These checks read only what happened during the audit, which is always known; the one way they
+# cannot be evaluated is when Salesforce refused API access outright.
+
+REFUSED = ApiRefusal("API_DISABLED_FOR_ORG", "The REST API is not enabled for this Organization.", at_login=False)
+
+
+def refused_findings(check_id: str) -> list[Finding]:
+    findings = evaluate(make_snapshot(api_refusal=REFUSED), make_config())
+    return [f for f in findings if f.check == check_id]
+
+
+def test_row_lock_risk_errors_when_api_refused() -> None:
+    finding = one(refused_findings("row-lock-risk"), Status.ERROR)
+    assert finding.message == "not evaluated: Salesforce refused API access (API_DISABLED_FOR_ORG)"
+
+
+def test_org_availability_errors_when_api_refused() -> None:
+    finding = one(refused_findings("org-availability"), Status.ERROR)
+    assert finding.message == "not evaluated: Salesforce refused API access (API_DISABLED_FOR_ORG)"
+
+
+def test_server_errors_errors_when_api_refused() -> None:
+    finding = one(refused_findings("server-errors"), Status.ERROR)
+    assert finding.message == "not evaluated: Salesforce refused API access (API_DISABLED_FOR_ORG)"
+
+
+def test_unexpected_answers_errors_when_api_refused() -> None:
+    finding = one(refused_findings("unexpected-answers"), Status.ERROR)
+    assert finding.message == "not evaluated: Salesforce refused API access (API_DISABLED_FOR_ORG)"
