@@ -12,26 +12,38 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import json
+import os
+import time
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from urllib.parse import urlsplit
 
 from auditor import cassette
 from auditor.anonymize import Anonymizer
 from auditor.checks import evaluate
-from auditor.collect import CollectTarget, Strategy, collect, refusal_snapshot
+from auditor.collect import CollectTarget, Strategy, collect, collect_identity, refusal_snapshot
 from auditor.config import AuditConfig
 from auditor.connect import ApiAccessRefused, Connection, ConnectionOptions, connect, connection_redactor, resolve_missing_secrets
-from auditor.errors import AuditorError, UsageError
+from auditor.errors import AuditIncomplete, AuditorError, UsageError
 from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
 from auditor.model import Report, Status
 from auditor.redact import Redactor
 from auditor.report import OutputFormat, render, summary_line
 from auditor.settings import load_settings
-from auditor.snapshot import OrgInfo, OrgSnapshot, SnapshotFormatError, UserInfo, snapshot_from_json, snapshot_to_json
+from auditor.snapshot import (
+    OrgInfo,
+    OrgSnapshot,
+    SnapshotFormatError,
+    Unavailable,
+    UserInfo,
+    snapshot_from_json,
+    snapshot_to_json,
+)
 from auditor.transport import GuardedSession, RetryPolicy
 
 EXIT_OK, EXIT_SUSPENSION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -81,8 +93,6 @@ def _connection_options(values: dict[str, Any], settings: dict[str, Any], replay
         return value if value is not None else settings.get(name)
 
     private_key = None
-    import os
-
     if pick("private_key_file") is None and os.environ.get("SF_JWT_KEY"):
         private_key = os.environ["SF_JWT_KEY"]
     instance_url = pick("instance_url")
@@ -133,7 +143,7 @@ def _session(options: ConnectionOptions, *, timeout: float | None, deadline: flo
         debug=sys.stderr if debug else None,
         record=record,
         # Offline, recorded 5xx answers are replayed without waiting out the backoff.
-        sleep=(lambda _seconds: None) if offline else __import__("time").sleep,
+        sleep=(lambda _seconds: None) if offline else time.sleep,
     )
 
 
@@ -239,11 +249,15 @@ def audit(
             options = _connection_options(values, settings, replay_url)
             session = _session(options, timeout=timeout, deadline=deadline, debug=debug,
                                record=record is not None, offline=replay is not None)
-            snapshot = _collect(options, session, config, user, strategy)
-            if record is not None:
-                anonymizer = _anonymizer(snapshot) if anonymize else None
-                cassette.write_cassette(record, session.stats.exchanges, session.redactor, anonymizer)
-                _say(f"recorded {len(session.stats.exchanges)} answers to {record}")
+            snapshot = None
+            try:
+                snapshot = _collect(options, session, config, user, strategy)
+            finally:
+                # Recorded even when the audit stops early: that is when a recording helps most.
+                if record is not None and session.stats.exchanges:
+                    anonymizer = _anonymizer(snapshot, options) if anonymize else None
+                    cassette.write_cassette(record, session.stats.exchanges, session.redactor, anonymizer)
+                    _say(f"recorded {len(session.stats.exchanges)} answers to {record}")
     if save_snapshot is not None:
         cassette.write_atomically(save_snapshot, snapshot_to_json(snapshot))
 
@@ -284,15 +298,82 @@ def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditC
     return replace(snapshot, api_usage=session.stats.usage())
 
 
-def _anonymizer(snapshot: OrgSnapshot) -> Anonymizer:
-    names: dict[str, str] = {}
-    if isinstance(snapshot.org, OrgInfo):
-        names[snapshot.org.name] = "Anonymized Org"
-    if isinstance(snapshot.user, UserInfo):
-        names[snapshot.user.name] = "Integration User"
-    from urllib.parse import urlsplit
+@app.command()
+def whoami(
+    instance_url: Optional[str] = InstanceUrl,
+    access_token: Optional[str] = AccessToken,
+    username: Optional[str] = Username,
+    password: Optional[str] = Password,
+    security_token: Optional[str] = SecurityToken,
+    domain: Optional[str] = Domain,
+    client_id: Optional[str] = ClientId,
+    client_secret: Optional[str] = ClientSecret,
+    private_key_file: Optional[str] = PrivateKeyFile,
+    target_org: Optional[str] = TargetOrg,
+    api_version: Optional[str] = ApiVersion,
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    replay: Optional[Path] = Replay,
+    timeout: Optional[float] = Timeout,
+    debug: bool = Debug,
+    config_file: Optional[Path] = ConfigFile,
+) -> None:
+    """Show the org, instance, edition, user and profile an audit would run as."""
+    if output_format not in ("text", "json"):
+        raise UsageError(f"--format {output_format}: use text or json")
+    settings = load_settings(config_file)
+    values = dict(instance_url=instance_url, access_token=access_token, username=username, password=password,
+                  security_token=security_token, domain=domain, client_id=client_id, client_secret=client_secret,
+                  private_key_file=private_key_file, target_org=target_org, api_version=api_version)
+    with _offline(replay) as replay_url:
+        options = _connection_options(values, settings, replay_url)
+        session = _session(options, timeout=timeout, deadline=None, debug=debug, record=False, offline=replay is not None)
+        try:
+            connection = _open_connection(options, session)
+        except ApiAccessRefused as refused:
+            raise AuditIncomplete(f"Salesforce refused API access ({refused.error_code}): {refused.message}") from None
+        identity = connection.identity
+        target = CollectTarget(session, connection.instance_url, dict(connection.sf.headers), options.api_version,
+                               identity.user_id if identity else None, identity.org_id if identity else None,
+                               identity.username if identity else None)
+        org, user = collect_identity(target)
+    facts = {
+        "instance_url": connection.instance_url,
+        "auth_method": connection.auth_method,
+        "api_version": options.api_version,
+        "org": None if isinstance(org, Unavailable) else {"id": org.id, "name": org.name, "edition": org.edition,
+                                                           "instance_name": org.instance_name, "is_sandbox": org.is_sandbox},
+        "user": None if isinstance(user, Unavailable) else {"id": user.id, "username": user.username, "name": user.name,
+                                                             "profile": user.profile_name, "user_license": user.user_license,
+                                                             "is_active": user.is_active},
+    }
+    if output_format == "json":
+        typer.echo(json.dumps(facts, indent=2, sort_keys=True))
+    else:
+        lines = [f"Instance:   {connection.instance_url} (API v{options.api_version}, {connection.auth_method})"]
+        if isinstance(org, Unavailable):
+            lines.append(f"Org:        unknown ({org.reason})")
+        else:
+            kind = "sandbox" if org.is_sandbox else "production"
+            lines.append(f"Org:        {org.name} ({org.id}), {org.edition}, {kind}, instance {org.instance_name or '?'}")
+        if isinstance(user, Unavailable):
+            lines.append(f"User:       unknown ({user.reason})")
+        else:
+            state = "" if user.is_active else ", INACTIVE"
+            lines.append(f"User:       {user.username} ({user.id}), {user.name}{state}")
+            lines.append(f"Profile:    {user.profile_name or '?'} (licence {user.user_license or '?'})")
+        typer.echo("\n".join(lines))
+    if isinstance(org, Unavailable) or isinstance(user, Unavailable):
+        raise typer.Exit(EXIT_INCOMPLETE)
 
-    host = urlsplit(snapshot.instance_url).hostname or ""
+
+def _anonymizer(snapshot: OrgSnapshot | None, options: ConnectionOptions) -> Anonymizer:
+    names: dict[str, str] = {}
+    if snapshot is not None and isinstance(snapshot.org, OrgInfo):
+        names[snapshot.org.name] = "Anonymized Org"
+    if snapshot is not None and isinstance(snapshot.user, UserInfo):
+        names[snapshot.user.name] = "Integration User"
+    url = snapshot.instance_url if snapshot is not None else (options.instance_url or "")
+    host = urlsplit(url).hostname or ""
     if host.endswith(".my.salesforce.com"):
         names[host.split(".")[0]] = "anonymized"
     return Anonymizer(names)

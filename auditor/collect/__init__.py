@@ -36,20 +36,21 @@ from auditor.collect.parse import (
     query_records,
     user_record,
 )
-from auditor.collect.plan import plan_audit, plan_group_aggregates
+from auditor.collect.plan import plan_audit, plan_group_aggregates, plan_whoami
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, UsageError
 from auditor.snapshot import (
     ApiRefusal,
     ApiUsage,
     FailureKind,
+    OrgInfo,
     OrgSnapshot,
     ServiceEvent,
     Unavailable,
     UserInfo,
 )
 
-__all__ = ["CollectTarget", "Strategy", "collect", "refusal_snapshot"]
+__all__ = ["CollectTarget", "Strategy", "collect", "collect_identity", "refusal_snapshot"]
 
 _EVENT_KINDS = frozenset({FailureKind.ORG_UNAVAILABLE, FailureKind.SERVER_ERROR, FailureKind.UNEXPECTED, FailureKind.API_LIMIT})
 
@@ -276,6 +277,21 @@ class _Collection:
                                            unavailable.reason, recovered=False))
         unique = {(e.kind, e.path, e.http_status, e.error_code, e.message, e.recovered): e for e in events}
         return tuple(unique.values())
+
+
+def collect_identity(target: CollectTarget) -> tuple[OrgInfo | Unavailable, UserInfo | Unavailable]:
+    """The org and the connected user, for ``auditor whoami``: one identity request at most and one composite."""
+    run = _Collection(target, AuditConfig(objects=(), mappings=()), Strategy.COMPOSITE)
+    user_id, org_id, _ = _identify(run.executor, target)
+    answers = run.executor.run(plan_whoami(target.api_version, org_id, user_id))
+    code_message = next(((error_details(a.body)) for a in answers.values()
+                         if not a.ok and error_details(a.body)[0] in API_DISABLED_CODES), None)
+    if code_message is not None:
+        raise AuditIncomplete(f"Salesforce refused API access ({code_message[0]}): {code_message[1]}")
+    user = run.part(answers, "user", "User", user_record)
+    if not isinstance(user, Unavailable):
+        user = run._user(user, answers)
+    return run.part(answers, "org", "Organization", parse_org), user
 
 
 def collect(target: CollectTarget, config: AuditConfig, *, target_user: str | None = None,

@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 from auditor.config import AuditConfig
 
+_NO_SCOPE = AuditConfig(objects=(), mappings=())
+
 MIN_API_VERSION = 52.0  # PermissionSetAssignment.ExpirationDate / IsActive exist from v52 [C O-PSA]
 HUBSPOT_NAMESPACE = "HubSpot_Inc"  # [S] field API names in public code; reference §2.11 step 7
 
@@ -120,6 +122,12 @@ def plan_audit(config: AuditConfig, version: str, org_id: str, user_id: str | No
         "SELECT Id, Name, Label, NamespacePrefix FROM PermissionSet "
         f"WHERE NamespacePrefix = {soql_literal(HUBSPOT_NAMESPACE)}"), True))
     return AuditPlan(tuple(subs), uid)
+
+
+def plan_whoami(version: str, org_id: str, user_id: str) -> tuple[SubRequest, ...]:
+    """Just the user, profile, licence and org records (``auditor whoami``): one composite."""
+    return tuple(s for s in plan_audit(_NO_SCOPE, version, org_id, user_id, None).subrequests
+                 if s.reference_id in ("user", "profile", "license", "org"))
 
 
 def plan_group_aggregates(version: str, group_ids: list[str], mapped_fields: list[str]) -> tuple[SubRequest, ...]:

@@ -144,7 +144,7 @@ class FakeOrg:
         if not (request.headers.get("Authorization") or "").startswith("Bearer "):
             return 401, {"Content-Type": JSON}, error_body("INVALID_SESSION_ID", "Session expired or invalid")
         if request.method == "POST" and re.fullmatch(rf"/services/data/v{re.escape(self.version)}/composite/?", url.path):
-            return self._composite(request.body)
+            return self._composite(url.path, request.body)
         if request.method != "GET":
             return 405, {"Content-Type": JSON}, error_body("METHOD_NOT_ALLOWED", f"HTTP Method '{request.method}' not allowed.")
         return self._answer(path, top_level=True)
@@ -172,8 +172,8 @@ class FakeOrg:
         status, body = self.get(path)
         return status, self._headers(top_level and path.startswith("/services/data/v")), json.dumps(body)
 
-    def _composite(self, raw: Any) -> tuple[int, dict[str, str], str]:
-        fault = self._fault("/composite", subrequest=False)
+    def _composite(self, path: str, raw: Any) -> tuple[int, dict[str, str], str]:
+        fault = self._fault(path, subrequest=False)
         if fault is not None:
             return fault.status, self._headers(fault.status < 500, fault.content_type), fault.body
         document = json.loads(raw)

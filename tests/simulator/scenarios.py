@@ -7,6 +7,7 @@ or a scenario; tests/test_cassettes.py fails when a cassette is stale.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,24 +39,21 @@ HUBSPOT_SET = "0PS5g000006rQq9GAE"
 ADMIN_SET = "0PS5g000006rQq0GAE"
 SYNCED = ("Lead", "Contact", "Account", "Opportunity")
 
-_row_seq = 0
-
-
-def _row_id(prefix: str) -> str:
-    global _row_seq
-    _row_seq += 1
-    return f"{prefix}5g0000{_row_seq:08d}AAA"[:18]
+def _row_id(prefix: str, key: str) -> str:
+    """A stable, Salesforce-shaped 18-character id derived from the row's content."""
+    digest = hashlib.sha256(key.encode()).hexdigest().upper()
+    return f"{prefix}5g0000{digest[:9]}AAA"
 
 
 def object_row(parent: str, sobject: str, *, create: bool = True, edit: bool = True, delete: bool = False,
                view_all: bool = True, modify_all: bool = True) -> dict[str, Any]:
-    return {"Id": _row_id("110"), "ParentId": parent, "SobjectType": sobject, "PermissionsRead": True,
+    return {"Id": _row_id("110", parent + sobject), "ParentId": parent, "SobjectType": sobject, "PermissionsRead": True,
             "PermissionsCreate": create, "PermissionsEdit": edit, "PermissionsDelete": delete or modify_all,
             "PermissionsViewAllRecords": view_all or modify_all, "PermissionsModifyAllRecords": modify_all}
 
 
 def field_row(parent: str, qualified: str, *, edit: bool = True) -> dict[str, Any]:
-    return {"Id": _row_id("01k"), "ParentId": parent, "SobjectType": qualified.split(".")[0], "Field": qualified,
+    return {"Id": _row_id("01k", parent + qualified), "ParentId": parent, "SobjectType": qualified.split(".")[0], "Field": qualified,
             "PermissionsRead": True, "PermissionsEdit": edit}
 
 

@@ -1,0 +1,138 @@
+"""End to end: the real CLI over every recorded org, asserting what a user sees.
+
+Each row: cassette, extra flags, exit status, predicted suspensions, and findings that must be
+there (check, status, object or field). The cassettes come from tests/regen_cassettes.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.clirun import run_cli
+from tests.regen_cassettes import scenario_args
+from tests.simulator.scenarios import SCENARIOS
+
+ROOT = Path(__file__).resolve().parent.parent
+CASSETTES = ROOT / "cassettes"
+
+Expected = tuple[str, str, str | None]  # (check, status, object or field or None)
+
+CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
+    ("healthy", (), 0, [], [("api-enabled", "pass", None), ("object-access", "pass", "Campaign"),
+                            ("field-access", "pass", "Contact"), ("hubspot-allocation", "pass", None)]),
+    ("demo", (), 1, ["SF_FIELD_PERMISSIONS", "SF_OBJECT_PERMISSIONS"],
+     [("object-access", "fail", "Campaign"), ("field-access", "fail", "Contact.MailingCountry"),
+      ("field-access", "fail", "Lead.Fax"), ("data-storage", "warn", None), ("row-lock-risk", "warn", "Contact"),
+      ("api-enabled", "pass", None)]),
+    ("api-via-permission-set", (), 0, [], [("api-enabled", "pass", None)]),
+    ("access-via-group", (), 0, [], [("object-access", "pass", "Lead"), ("object-access", "pass", "Opportunity")]),
+    ("group-without-aggregate-id", (), 0, [], [("object-access", "pass", "Contact")]),
+    ("modify-all-data", (), 0, [], [("object-access", "pass", "Lead"), ("field-access", "pass", "Lead")]),
+    ("fls-second-page", (), 1, ["SF_FIELD_PERMISSIONS"], [("field-access", "fail", "Opportunity.Amount")]),
+    ("api-disabled", (), 1, ["SF_API_DISABLED"], [("api-enabled", "fail", None)]),
+    ("api-limit-exhausted", (), 1, ["SF_API_LIMIT_EXCEEDED"], [("daily-api-headroom", "fail", None)]),
+    ("storage-full", (), 1, ["SF_STORAGE_LIMIT"], [("data-storage", "fail", None)]),
+    ("org-unavailable", (), 1, ["SF_ORG_UNAVAILABLE"], [("org-availability", "fail", None)]),
+    ("server-error", (), 1, ["SF_SERVER_ERROR"], [("server-errors", "fail", None)]),
+    ("flaky", (), 0, [], [("org-availability", "warn", None), ("object-access", "pass", "Lead")]),
+    ("unknown-error", (), 1, ["UNKNOWN_ERROR"], [("unexpected-answers", "fail", None), ("daily-api-headroom", "error", None)]),
+    ("row-lock-risk", (), 0, [], [("row-lock-risk", "warn", "Lead"), ("row-lock-risk", "warn", "Contact")]),
+    ("hubspot-package-unassigned", (), 1, ["SF_OBJECT_PERMISSIONS"], [("hubspot-permission-set", "fail", None)]),
+    ("no-setup-access", (), 3, [], [("object-access", "error", "Lead"), ("daily-api-headroom", "error", None)]),
+    ("lookup-chain", (), 1, ["SF_OBJECT_PERMISSIONS"], [("lookup-access", "fail", "Territory__c"),
+                                                       ("lookup-access", "pass", "Region__c")]),
+    ("missing-field-mapping", (), 1, ["MISSING_FIELD_MAPPINGS"], [("field-mappings", "fail", "Contact.Favorite_Color__c")]),
+    # Same recorded org, different inputs: the planned HubSpot allocation.
+    ("healthy", ("--hubspot-allocation", "1000", "--expected-records", "5000"), 1, ["HUBSPOT_API_LIMIT"],
+     [("hubspot-allocation", "fail", None)]),
+    ("healthy", ("--hubspot-allocation", "200000"), 0, [], [("hubspot-allocation", "warn", None)]),
+]
+
+
+def audit_json(name: str, *extra: str) -> tuple[int, dict[str, Any], str]:
+    scenario = SCENARIOS[name]
+    result = run_cli("audit", "--replay", str(CASSETTES / f"{name}.yaml"), "--format", "json",
+                     *scenario_args(scenario), *extra)
+    document = json.loads(result.stdout) if result.stdout.strip() else {}
+    return result.exit_code, document, result.stderr
+
+
+def _matches(finding: dict[str, Any], check: str, status: str, where: str | None) -> bool:
+    return (finding["check"] == check and finding["status"] == status
+            and (where is None or where in (finding["object"], finding["field"])))
+
+
+@pytest.mark.parametrize(("name", "extra", "exit_code", "suspensions", "expected"), CASES,
+                         ids=[f"{c[0]}{'+' + '+'.join(c[1]) if c[1] else ''}" for c in CASES])
+def test_scenario(monkeypatch: pytest.MonkeyPatch, name: str, extra: tuple[str, ...], exit_code: int,
+                  suspensions: list[str], expected: list[Expected]) -> None:
+    monkeypatch.chdir(ROOT)
+    code, document, stderr = audit_json(name, *extra)
+    assert code == exit_code, stderr
+    assert document["would_suspend"] == suspensions
+    for check, status, where in expected:
+        assert any(_matches(f, check, status, where) for f in document["findings"]), (check, status, where)
+    # stderr carries the one-line summary; stdout stays pure JSON.
+    assert stderr.strip().splitlines()[-1].startswith("auditor: ")
+
+
+def test_api_disabled_says_which_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json("api-disabled")
+    finding = next(f for f in document["findings"] if f["check"] == "api-enabled")
+    assert "API_DISABLED_FOR_ORG" in finding["message"]
+    assert "API Enabled" in finding["remediation"]
+
+
+def test_lookup_chain_names_the_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json("lookup-chain")
+    failing = next(f for f in document["findings"] if f["check"] == "lookup-access" and f["status"] == "fail")
+    assert failing["lookup_path"] == ["Account.Region__c", "Region__c.Territory__c", "Territory__c"]
+
+
+def test_session_expired_is_exit_3_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run_cli("audit", "--replay", str(CASSETTES / "session-expired.yaml"))
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines[-1].startswith("auditor: Salesforce rejected the session")
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_costs_three_requests_and_two_api_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default audit on a typical org: userinfo, /limits and one /composite (issue 6 target: <= 4)."""
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json("demo")
+    assert document["api_usage"] == {"http_requests": 3, "api_calls": 2}
+
+
+def test_second_page_costs_one_more_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json("fls-second-page")
+    # 2 extra pages of FieldPermissions (page size 20 in this recording) plus ObjectPermissions' extra pages.
+    assert document["api_usage"]["http_requests"] > 3
+    assert document["api_usage"]["api_calls"] == document["api_usage"]["http_requests"] - 1
+
+
+def test_table_is_the_default_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run_cli("audit", "--replay", str(CASSETTES / "demo.yaml"))
+    assert result.exit_code == 1
+    assert "SF_OBJECT_PERMISSIONS" in result.stdout and "WOULD SUSPEND" in result.stdout
+    assert "Lead.Fax" in result.stdout
+
+
+def test_output_file_gets_the_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "report.json"
+    result = run_cli("audit", "--replay", str(CASSETTES / "healthy.yaml"), "-f", "json", "-o", str(target),
+                     "--hubspot-allocation", "20000")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(target.read_text())["schema_version"] == 1
