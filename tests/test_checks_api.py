@@ -80,6 +80,8 @@ def test_api_enabled_from_an_expired_assignment_does_not_count() -> None:
         "nothing grants it",
         "permission set 'API Access' ignored: assignment expired 2026-02-28T23:59:59.000+0000",
     )
+    # the fix does not send the admin to the expired set
+    assert "Permission Sets > <a permission set assigned to 'hubspot@acme.example'> >" in finding.remediation
 
 
 def test_api_enabled_user_refusal_blames_the_user() -> None:

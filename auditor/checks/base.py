@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
-from auditor.permissions import ignored_notes
+from auditor.permissions import ignored_notes, valid_sources
 from auditor.snapshot import (
     FailureKind,
     OrgSnapshot,
@@ -106,12 +106,14 @@ def user_name(snapshot: OrgSnapshot) -> str:
 
 
 def permission_set_to_edit(snapshot: OrgSnapshot) -> str:
-    """The permission set a remediation should point at: an assigned HubSpot one if there is one,
-    else the first assigned set, else a placeholder asking for a new set."""
-    sources = snapshot.sources
+    """The permission set a remediation should point at: an assigned (and unexpired) HubSpot one if
+    there is one, else the first such set, else a placeholder. Managed (namespaced) sets cannot be
+    edited, and a group's aggregate set is not edited directly, so neither is suggested."""
     candidates: list[PermissionSource] = []
-    if not isinstance(sources, Unavailable):
-        candidates = [s for s in sources if s.kind is SourceKind.PERMISSION_SET and s.namespace_prefix is None]
+    if not isinstance(snapshot.sources, Unavailable):
+        candidates = [
+            s for s in valid_sources(snapshot) if s.kind is SourceKind.PERMISSION_SET and s.namespace_prefix is None
+        ]
     for source in candidates:
         if "hubspot" in source.label.lower():
             return source.label
