@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
-from auditor.permissions import ignored_notes, valid_sources
+from auditor.permissions import NOTHING_GRANTS_IT, ignored_notes, valid_sources
 from auditor.snapshot import (
     FailureKind,
     OrgSnapshot,
@@ -124,11 +124,11 @@ def permission_set_to_edit(snapshot: OrgSnapshot) -> str:
 
 def missing_sources(snapshot: OrgSnapshot) -> tuple[str, ...]:
     """``sources`` for a permission fail: nothing grants it, plus any assignment that was ignored."""
-    return ("nothing grants it", *ignored_notes(snapshot))
+    return (NOTHING_GRANTS_IT, *ignored_notes(snapshot))
 
 
 def describe_event(event: ServiceEvent) -> str:
-    """"GET /services/data/v62.0/limits answered HTTP 503 SERVER_UNAVAILABLE: 'Server too busy'"."""
+    """"/services/data/v62.0/limits answered HTTP 503 SERVER_UNAVAILABLE: 'Server too busy'"."""
     answer = " ".join(part for part in (event.http_status and f"HTTP {event.http_status}", event.error_code) if part)
     return f"{event.path} answered {answer or 'an error'}: '{event.message}'"
 
