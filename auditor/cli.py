@@ -19,9 +19,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
+from urllib.parse import urlsplit
 
 import typer
-from urllib.parse import urlsplit
 
 from auditor import cassette
 from auditor.anonymize import Anonymizer
@@ -249,15 +249,16 @@ def audit(
             options = _connection_options(values, settings, replay_url)
             session = _session(options, timeout=timeout, deadline=deadline, debug=debug,
                                record=record is not None, offline=replay is not None)
-            snapshot = None
+            collected: OrgSnapshot | None = None
             try:
-                snapshot = _collect(options, session, config, user, strategy)
+                collected = _collect(options, session, config, user, strategy)
             finally:
                 # Recorded even when the audit stops early: that is when a recording helps most.
                 if record is not None and session.stats.exchanges:
-                    anonymizer = _anonymizer(snapshot, options) if anonymize else None
+                    anonymizer = _anonymizer(collected, options) if anonymize else None
                     cassette.write_cassette(record, session.stats.exchanges, session.redactor, anonymizer)
                     _say(f"recorded {len(session.stats.exchanges)} answers to {record}")
+            snapshot = collected
     if save_snapshot is not None:
         cassette.write_atomically(save_snapshot, snapshot_to_json(snapshot))
 

@@ -173,7 +173,7 @@ class GuardedSession(requests.Session):
         self.failures: list[RetriedFailure] = []
 
     # requests.Session.request has a long signature; we only need to see method, url and body.
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         method_s = method.decode() if isinstance(method, bytes) else method
         url_s = url.decode() if isinstance(url, bytes) else url
         headers = dict(kwargs.get("headers") or {})
@@ -229,8 +229,9 @@ class GuardedSession(requests.Session):
         return self.deadline_at is None or time.monotonic() + delay < self.deadline_at
 
     def _backoff(self, attempt: int) -> float:
-        ceiling = min(self.retry.max_delay, self.retry.base_delay * (2 ** (attempt - 1)))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)  # "equal jitter"
+        ceiling = float(min(self.retry.max_delay, self.retry.base_delay * 2.0 ** (attempt - 1)))
+        jitter: float = random.uniform(0, ceiling / 2)
+        return ceiling / 2 + jitter  # "equal jitter": never less than half the ceiling
 
     def _count(self, method: str, url: str, *, answered: bool) -> None:
         with self._lock:

@@ -294,8 +294,9 @@ def group_sources(records: list[dict[str, Any]], assignments: list[dict[str, Any
     sources = []
     for record in records:
         group_id = _str(record, "PermissionSetGroupId")
-        assignment = by_group.get(group_id, {})
-        group = assignment.get("PermissionSetGroup") if isinstance(assignment.get("PermissionSetGroup"), dict) else {}
+        assignment: dict[str, Any] = by_group.get(group_id) or {}
+        raw_group = assignment.get("PermissionSetGroup")
+        group: dict[str, Any] = raw_group if isinstance(raw_group, dict) else {}
         name = _opt_str(group, "DeveloperName") or _str(record, "Name")
         sources.append(PermissionSource(
             id=_str(record, "Id"),
