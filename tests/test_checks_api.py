@@ -50,7 +50,10 @@ def test_api_enabled_passes_naming_the_profile() -> None:
 
 def test_api_enabled_only_via_a_permission_set_passes() -> None:
     snapshot = make_snapshot(
-        sources=(profile_source("EditTask"), permission_set("HubSpot Sync", "ApiEnabled", source_id=HUBSPOT_SYNC_SET_ID))
+        sources=(
+            profile_source("EditTask"),
+            permission_set("HubSpot Sync", "ApiEnabled", source_id=HUBSPOT_SYNC_SET_ID),
+        )
     )
     finding = one(run_check("api-enabled", snapshot), Status.PASS)
     assert finding.sources == ("permission set 'HubSpot Sync'",)

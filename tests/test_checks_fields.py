@@ -47,7 +47,8 @@ def test_field_access_passes_with_one_summary_per_object() -> None:
 
 def test_field_access_fails_per_field_listing_what_is_missing() -> None:
     snapshot = with_field_rows(
-        without_field_rows(make_snapshot(), "Contact.Email"), field_row(HUBSPOT_SYNC_SET_ID, "Contact.Email", edit=False)
+        without_field_rows(make_snapshot(), "Contact.Email"),
+        field_row(HUBSPOT_SYNC_SET_ID, "Contact.Email", edit=False),
     )
     findings = run_check("field-access", snapshot)
     finding = one(findings, Status.FAIL, field="Contact.Email")
@@ -91,7 +92,8 @@ def test_field_access_never_reports_non_permissionable_required_fields() -> None
 def test_field_access_one_way_mapping_needs_read_only() -> None:
     config = make_config(mappings=(FieldMapping("contacts", "email", "Contact", "Email", Direction.TO_HUBSPOT),))
     snapshot = with_field_rows(
-        without_field_rows(make_snapshot(), "Contact.Email"), field_row(HUBSPOT_SYNC_SET_ID, "Contact.Email", edit=False)
+        without_field_rows(make_snapshot(), "Contact.Email"),
+        field_row(HUBSPOT_SYNC_SET_ID, "Contact.Email", edit=False),
     )
     finding = one(run_check("field-access", snapshot, config), Status.PASS)
     assert finding.message == "Contact: 1 mapped field readable (Salesforce -> HubSpot or formula)."
@@ -105,7 +107,8 @@ def test_field_access_one_way_mapping_fails_without_read() -> None:
 
 def test_field_access_warns_that_a_written_formula_field_is_read_only() -> None:
     config = make_config(mappings=(FieldMapping("deals", "expected", "Opportunity", "ExpectedRevenue"),))
-    snapshot = with_field_rows(make_snapshot(), field_row(HUBSPOT_SYNC_SET_ID, "Opportunity.ExpectedRevenue", edit=False))
+    read_only = field_row(HUBSPOT_SYNC_SET_ID, "Opportunity.ExpectedRevenue", edit=False)
+    snapshot = with_field_rows(make_snapshot(), read_only)
     findings = run_check("field-access", snapshot, config)
     warning = one(findings, Status.WARN, field="Opportunity.ExpectedRevenue")
     assert "formula field" in warning.message and "HubSpot cannot write it" in warning.message
@@ -151,7 +154,8 @@ def test_field_access_errors_once_per_object_when_field_permissions_unavailable(
     findings = run_check("field-access", snapshot)
     assert [f.status for f in findings] == [Status.ERROR] * 4
     assert {f.object for f in findings} == {"Lead", "Contact", "Account", "Opportunity"}
-    assert all(f.message.startswith("could not read FieldPermissions: INVALID_TYPE: FieldPermissions") for f in findings)
+    expected = "could not read FieldPermissions: INVALID_TYPE: FieldPermissions"
+    assert all(f.message.startswith(expected) for f in findings)
 
 
 def test_field_access_errors_when_the_describe_is_unavailable() -> None:

@@ -233,9 +233,8 @@ def _run_field_mappings(snapshot: OrgSnapshot, config: AuditConfig) -> list[Find
         elif isinstance(described, Unavailable):
             findings.append(FIELD_MAPPINGS.unavailable(f"the describe of {sobject}", described, object=sobject))
         else:
-            findings.extend(
-                _absent_field(snapshot, described.name, item.field) for item in mapped if described.field(item.field) is None
-            )
+            absent = [item.field for item in mapped if described.field(item.field) is None]
+            findings.extend(_absent_field(snapshot, described.name, field) for field in absent)
     if not findings:
         findings.append(
             FIELD_MAPPINGS.finding(

@@ -37,6 +37,22 @@ def _left(value: LimitValue, unit: str = "") -> str:
     return f"{value.remaining:,}{unit} of {value.max:,}{unit} remaining ({percent(value.remaining, value.max):.1f}%)"
 
 
+def _read_limit(check: Check, snapshot: OrgSnapshot, key: str, when_absent: str, hint: str) -> LimitValue | Finding:
+    """One /limits entry (``DailyApiRequests``, ``DataStorageMB`` or ``FileStorageMB``), or the error
+    finding saying why it is not known."""
+    limits = snapshot.limits
+    if isinstance(limits, Unavailable):
+        return check.unavailable("/limits", limits, _LIMITS_HINT)
+    value = {
+        "DailyApiRequests": limits.daily_api_requests,
+        "DataStorageMB": limits.data_storage_mb,
+        "FileStorageMB": limits.file_storage_mb,
+    }[key]
+    if value is None:
+        return check.finding(Status.ERROR, f"Salesforce left {key} out of /limits; {when_absent}", hint)
+    return value
+
+
 # --------------------------------------------------------------------------- daily-api-headroom
 
 
@@ -50,13 +66,9 @@ def _run_daily_api_headroom(snapshot: OrgSnapshot, config: AuditConfig) -> list[
         for event in snapshot.service_events
         if event.kind is FailureKind.API_LIMIT
     ]
-    limits = snapshot.limits
-    if isinstance(limits, Unavailable):
-        return findings + [DAILY_API_HEADROOM.unavailable("/limits", limits, _LIMITS_HINT)]
-    daily = limits.daily_api_requests
-    if daily is None:
-        message = "Salesforce left DailyApiRequests out of /limits; the API headroom is unknown."
-        return findings + [DAILY_API_HEADROOM.finding(Status.ERROR, message, _LIMITS_HINT)]
+    daily = _read_limit(DAILY_API_HEADROOM, snapshot, "DailyApiRequests", "the API headroom is unknown.", _LIMITS_HINT)
+    if isinstance(daily, Finding):
+        return findings + [daily]
     load = _initial_load(config)
     if daily.remaining <= 0:
         message = f"The org's daily API allocation is used up: {_left(daily)}; every integration is blocked."
@@ -96,15 +108,15 @@ _FREE_STORAGE = (
 def _storage(check: Check, snapshot: OrgSnapshot, config: AuditConfig, key: str) -> list[Finding]:
     """Storage headroom for /limits key ``DataStorageMB`` or ``FileStorageMB``; the initial sync's
     projected records count against data storage only."""
-    limits = snapshot.limits
-    if isinstance(limits, Unavailable):
-        return [check.unavailable("/limits", limits, _LIMITS_HINT)]
-    storage = limits.data_storage_mb if key == "DataStorageMB" else limits.file_storage_mb
-    if storage is None:
-        message = (
-            f"Salesforce left {key} out of /limits; older orgs return it only when the user also has Manage Users."
-        )
-        return [check.finding(Status.ERROR, message, "Audit with a user who also has Manage Users, then re-run.")]
+    storage = _read_limit(
+        check,
+        snapshot,
+        key,
+        "older orgs return it only when the user also has Manage Users.",
+        "Audit with a user who also has Manage Users, then re-run.",
+    )
+    if isinstance(storage, Finding):
+        return [storage]
     kind = "data" if key == "DataStorageMB" else "file"
     if storage.remaining <= 0:
         message = f"The org's {kind} storage is full: {_left(storage, ' MB')}; Salesforce refuses new records."
@@ -118,7 +130,8 @@ def _storage(check: Check, snapshot: OrgSnapshot, config: AuditConfig, key: str)
             )
             return [check.finding(Status.FAIL, message, _FREE_STORAGE)]
     if percent(storage.remaining, storage.max) < config.headroom_percent:
-        message = f"{kind.capitalize()} storage: {_left(storage, ' MB')}, below the {config.headroom_percent:g}% headroom."
+        below = f"below the {config.headroom_percent:g}% headroom"
+        message = f"{kind.capitalize()} storage: {_left(storage, ' MB')}, {below}."
         return [check.finding(Status.WARN, message, _FREE_STORAGE)]
     return [check.finding(Status.PASS, f"{kind.capitalize()} storage: {_left(storage, ' MB')}.")]
 
@@ -170,13 +183,10 @@ def _run_hubspot_allocation(snapshot: OrgSnapshot, config: AuditConfig) -> list[
         )
         fix = f"Raise 'Allocated to HubSpot' to at least {load:,} for the initial sync, or sync fewer records at once."
         findings.append(HUBSPOT_ALLOCATION.finding(Status.FAIL, message, fix))
-    limits = snapshot.limits
-    if isinstance(limits, Unavailable):
-        return findings + [HUBSPOT_ALLOCATION.unavailable("/limits", limits, _LIMITS_HINT)]
-    daily = limits.daily_api_requests
-    if daily is None:
-        message = "Salesforce left DailyApiRequests out of /limits; the allocation cannot be compared with the org's."
-        return findings + [HUBSPOT_ALLOCATION.finding(Status.ERROR, message, _LIMITS_HINT)]
+    when_absent = "the allocation cannot be compared with the org's."
+    daily = _read_limit(HUBSPOT_ALLOCATION, snapshot, "DailyApiRequests", when_absent, _LIMITS_HINT)
+    if isinstance(daily, Finding):
+        return findings + [daily]
     if allocation > daily.max:
         message = f"HubSpot's allocation of {allocation:,} calls cannot be honoured: the org's max is {daily.max:,}."
         fix = f"Set 'Allocated to HubSpot' below {daily.max:,}, leaving room for the org's other integrations."
