@@ -46,6 +46,9 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("lookup-chain", (), 1, ["SF_OBJECT_PERMISSIONS"], [("lookup-access", "fail", "Territory__c"),
                                                        ("lookup-access", "pass", "Region__c")]),
     ("missing-field-mapping", (), 1, ["MISSING_FIELD_MAPPINGS"], [("field-mappings", "fail", "Contact.Favorite_Color__c")]),
+    ("admin-audits-integration-user", (), 0, [], [("api-enabled", "pass", None), ("object-access", "pass", "Campaign"),
+                                                  ("field-access", "pass", "Contact")]),
+    ("describe-disagrees", (), 0, [], [("field-access", "warn", "Contact.Email")]),
     # Same recorded org, different inputs: the planned HubSpot allocation.
     ("healthy", ("--hubspot-allocation", "1000", "--expected-records", "5000"), 1, ["HUBSPOT_API_LIMIT"],
      [("hubspot-allocation", "fail", None)]),

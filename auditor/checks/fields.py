@@ -182,7 +182,19 @@ FIELD_ACCESS = Check(
 def _absent_field(snapshot: OrgSnapshot, sobject: str, field: str) -> Finding:
     qualified = f"{sobject}.{field}"
     who = user_name(snapshot)
-    if field.lower().endswith("__c"):
+    if not snapshot.audited_connected_user:
+        # --user: the describes come from the auditing session, not from the audited user, so a
+        # field missing here is not hidden by the audited user's FLS (field-access judges that from
+        # FieldPermissions); it does not exist, or is hidden from the auditing session as well.
+        message = (
+            f"Mapped field {qualified} is not in the describe of {sobject} as seen by the auditing session: it "
+            f"does not exist in this org (or is hidden from the auditing user too), so it cannot sync for {who}."
+        )
+        fix = (
+            f"Setup > Object Manager > {sobject} > Fields & Relationships: create {field} or remove the mapping; "
+            "if it exists, re-run the audit with a session that can see it."
+        )
+    elif field.lower().endswith("__c"):
         message = (
             f"Mapped field {qualified} is not in the describe of {sobject}: it does not exist, or field-level "
             f"security hides it from {who} (Salesforce leaves hidden fields out of describe)."

@@ -147,12 +147,15 @@ LABELS = {"Lead": ("Lead", "Leads"), "Contact": ("Contact", "Contacts"), "Accoun
 
 
 def describe(name: str, version: str, *, extra_fields: list[dict[str, Any]] | None = None,
-             hidden_fields: frozenset[str] = frozenset(), createable: bool = True, updateable: bool = True) -> dict[str, Any]:
+             hidden_fields: frozenset[str] = frozenset(), read_only_fields: frozenset[str] = frozenset(),
+             createable: bool = True, updateable: bool = True) -> dict[str, Any]:
     """A DescribeSObjectResult. ``hidden_fields`` are left out, as Salesforce leaves out fields
-    hidden from the requesting user by field-level security [S Z-FLS]."""
+    hidden from the requesting user by field-level security [S Z-FLS]; ``read_only_fields`` answer
+    createable/updateable false (read-only for the requesting user, reference §7 item 2 [U])."""
     label, plural = LABELS.get(name, (name, name + "s"))
     fields = system_fields() + [dict(f) for f in STANDARD_FIELDS.get(name, [])] + list(extra_fields or [])
     fields = [f for f in fields if f["name"] not in hidden_fields]
+    fields = [dict(f, createable=False, updateable=False) if f["name"] in read_only_fields else f for f in fields]
     custom = name.endswith("__c")
     base = f"/services/data/v{version}/sobjects/{name}"
     return {

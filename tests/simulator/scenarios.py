@@ -226,6 +226,20 @@ def lookup_chain() -> FakeOrg:
     return org
 
 
+def admin_session() -> FakeOrg:
+    """healthy_org(), but the session belongs to the admin (who audits the integration user with --user)."""
+    org = healthy_org()
+    org.connected_user_id = ADMIN_ID
+    return org
+
+
+def describe_disagrees() -> FakeOrg:
+    """FieldPermissions grant Edit on Contact.Email, but describe (as the user) says it is not updateable."""
+    org = healthy_org()
+    org.describes["Contact"] = {"read_only_fields": frozenset({"Email"})}
+    return org
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -282,6 +296,11 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              error_body("INVALID_SESSION_ID", "Session expired or invalid"))), description="401 on the first request"),
     Scenario("lookup-chain", lookup_chain, ("--mappings", "{dir}/lookup-mappings.csv"), {"lookup-mappings.csv": LOOKUP_MAPPINGS},
              description="Account.Region__c -> Region__c.Territory__c -> Territory__c without Edit"),
+    Scenario("admin-audits-integration-user", admin_session,
+             ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
+             description="an admin session audits the integration user by username (composite references)"),
+    Scenario("describe-disagrees", describe_disagrees, ("--hubspot-allocation", "20000"),
+             description="FieldPermissions grant Edit on Contact.Email but describe says it is not updateable"),
     Scenario("missing-field-mapping", healthy_org, ("--mappings", "{dir}/missing-field.csv"), {"missing-field.csv": MISSING_FIELD_MAPPINGS},
              description="a mapping names a field that does not exist"),
 )}
