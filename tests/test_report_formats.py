@@ -165,7 +165,7 @@ def test_summary_line_singular() -> None:
 
 def test_summary_line_without_suspension() -> None:
     assert summary_line(SAMPLES["errors"]) == (
-        "auditor: no suspension predicted: 0 fail, 1 warn, 3 error, 0 pass"
+        "auditor: audit incomplete, no suspension found in what could be checked: 0 fail, 1 warn, 3 error, 0 pass"
     )
     assert summary_line(_bare_report()) == (
         "auditor: no suspension predicted: 0 fail, 0 warn, 0 error, 0 pass"
