@@ -178,7 +178,8 @@ class GuardedSession(requests.Session):
         url_s = url.decode() if isinstance(url, bytes) else url
         headers = dict(kwargs.get("headers") or {})
         headers.update({k: v for k, v in self.headers.items() if k not in headers})
-        body = kwargs.get("json", kwargs.get("data"))
+        # requests sends ``data`` when given and ``json`` only otherwise: check what will be sent.
+        body = kwargs.get("data") or kwargs.get("json")
         check_read_only(method_s, url_s, headers, body)
         kwargs.setdefault("timeout", self._remaining_timeout())
 
@@ -214,6 +215,11 @@ class GuardedSession(requests.Session):
                 return response
             self._note_failures(url_s, failed_attempts, recovered=True)
             return response
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        """Check every prepared request again: redirects and direct send() calls skip request()."""
+        check_read_only(request.method or "", request.url or "", request.headers, request.body)
+        return super().send(request, **kwargs)
 
     # ------------------------------------------------------------------ helpers
 
