@@ -14,6 +14,7 @@ import re
 import sys
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -97,7 +98,7 @@ def counts_as_api_call(method: str, url: str) -> bool:
 def check_read_only(method: str, url: str, headers: Mapping[str, str], body: Any) -> None:
     """Raise ReadOnlyViolation unless the request cannot change the org.
 
-    Allowed: GET anywhere; POST to the SOAP login call (SOAPAction login) and the OAuth token
+    Allowed: GET anywhere; POST to the SOAP login call (SOAPAction login, a login Body) and the OAuth token
     endpoint; POST /composite whose subrequests are all GET. Everything else is refused before
     it is sent.
     """
@@ -110,13 +111,29 @@ def check_read_only(method: str, url: str, headers: Mapping[str, str], body: Any
             return
         if _SOAP_LOGIN_PATH.match(path):
             action = next((v for k, v in headers.items() if k.lower() == "soapaction"), "")
-            if action.strip('"') == "login":
+            operation = _soap_operation(body)
+            # Salesforce dispatches on the Body's element, not on SOAPAction: check both.
+            if action.strip('"') == "login" and operation == "login":
                 return
-            raise ReadOnlyViolation(f"refused SOAP call '{action or '?'}' to {path}: only login is allowed")
+            shown = operation if action.strip('"') == "login" else action
+            raise ReadOnlyViolation(f"refused SOAP call '{shown or '?'}' to {path}: only login is allowed")
         if _COMPOSITE_PATH.match(path):
             _check_composite_body(body, path)
             return
     raise ReadOnlyViolation(f"refused {verb} {path}: the auditor only reads from the org")
+
+
+def _soap_operation(body: Any) -> str | None:
+    """Local name of the first element in the SOAP Body (the call), or None if there is none."""
+    if not isinstance(body, (bytes, str)):
+        return None
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError:
+        return None
+    envelope_body = next((el for el in root if el.tag.rsplit("}", 1)[-1] == "Body"), None)
+    call = next(iter(envelope_body), None) if envelope_body is not None else None
+    return call.tag.rsplit("}", 1)[-1] if call is not None else None
 
 
 def _check_composite_body(body: Any, path: str) -> None:
