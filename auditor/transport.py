@@ -30,6 +30,9 @@ _DATA_PATH = re.compile(r"^/services/data/v\d+\.\d+(/.*)?$")
 _COMPOSITE_PATH = re.compile(r"^/services/data/v\d+\.\d+/composite/?$")
 _SOAP_LOGIN_PATH = re.compile(r"^/services/Soap/[uc]/\d+\.\d+/?$")
 _TOKEN_PATH = "/services/oauth2/token"
+# GETs that act rather than read: Tooling's executeAnonymous runs Apex and runTests* start test
+# runs [Tooling API REST resources], Apex REST runs custom code, oauth2/revoke ends a session.
+_ACTING_GET = re.compile(r"(?i)/tooling/(?:executeAnonymous|runTests)|/services/apexrest(?:/|$)|/services/oauth2/revoke")
 # Login endpoints answer a refused login with HTTP 500 (SOAP fault): retry only gateway errors
 # there. Data requests are all reads, so any 5xx is safe to retry.
 LOGIN_RETRY_STATUSES = frozenset({502, 503, 504})
@@ -98,13 +101,14 @@ def counts_as_api_call(method: str, url: str) -> bool:
 def check_read_only(method: str, url: str, headers: Mapping[str, str], body: Any) -> None:
     """Raise ReadOnlyViolation unless the request cannot change the org.
 
-    Allowed: GET anywhere; POST to the SOAP login call (SOAPAction login, a login Body) and the OAuth token
-    endpoint; POST /composite whose subrequests are all GET. Everything else is refused before
-    it is sent.
+    Allowed: GET anywhere but the few resources that act (_ACTING_GET); POST to the SOAP login
+    call (SOAPAction login and a login Body) and the OAuth token endpoint; POST /composite whose
+    subrequests are all such GETs. Everything else is refused before it is sent.
     """
     verb = method.upper()
     path = urlsplit(url).path
     if verb == "GET":
+        _check_get(path)
         return
     if verb == "POST":
         if path == _TOKEN_PATH:
@@ -150,6 +154,13 @@ def _check_composite_body(body: Any, path: str) -> None:
         method = sub.get("method") if isinstance(sub, dict) else None
         if not isinstance(method, str) or method.upper() != "GET":
             raise ReadOnlyViolation(f"refused POST {path}: subrequest method {method!r} is not GET")
+        sub_url = sub.get("url")
+        _check_get(urlsplit(sub_url).path if isinstance(sub_url, str) else "")
+
+
+def _check_get(path: str) -> None:
+    if _ACTING_GET.search(path):
+        raise ReadOnlyViolation(f"refused GET {path}: this resource acts on the org rather than reading it")
 
 
 def parse_retry_after(value: str | None) -> float | None:
