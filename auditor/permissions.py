@@ -13,11 +13,11 @@ functions raise :class:`PermissionDataUnavailable` rather than guess from missin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from auditor.snapshot import OrgSnapshot, PermissionSource, Unavailable
+from auditor.snapshot import MutingRow, OrgSnapshot, PermissionSource, SourceKind, Unavailable
 
 # ObjectPermissions flags in the order Salesforce shows them, with their Setup labels.
 OBJECT_PERMISSIONS: tuple[str, ...] = ("read", "create", "edit", "delete", "view_all", "modify_all")
@@ -129,6 +129,57 @@ def system_permission_sources(snapshot: OrgSnapshot, system_permission: str) -> 
     return tuple(s.display() for s in valid_sources(snapshot) if _has(s, system_permission))
 
 
+# ----------------------------------------------------------------------------- muting
+
+# What muting one permission also removes: the permissions that depend on it [C O-OP, O-FP].
+_OBJECT_DEPENDENTS: dict[str, tuple[str, ...]] = {
+    "read": OBJECT_PERMISSIONS,
+    "create": ("create",),
+    "edit": ("edit", "delete", "modify_all"),
+    "delete": ("delete", "modify_all"),
+    "view_all": ("view_all", "modify_all"),
+    "modify_all": ("modify_all",),
+}
+_FIELD_DEPENDENTS: dict[str, tuple[str, ...]] = {"read": ("read", "edit"), "edit": ("edit",)}
+
+# group id -> [(permission removed, note)]
+_Mutes = dict[str, list[tuple[str, str]]]
+
+
+def _mutes(snapshot: OrgSnapshot, sources: tuple[PermissionSource, ...], matches: Callable[[MutingRow], bool],
+           dependents: dict[str, tuple[str, ...]]) -> _Mutes:
+    """What the muting sets of the user's (valid) groups remove on one object or field.
+
+    The group's aggregate set is assumed to have the muting applied already [U, reference §2.5]; removing
+    the muted permissions from the group's grants again is then a no-op, and right if it is not applied.
+    Muting never touches grants from outside the group. Unreadable mutings count as none: the verdict
+    still comes from the aggregate set.
+    """
+    rows = snapshot.mutings
+    if isinstance(rows, Unavailable):
+        return {}
+    groups = {s.group_id for s in sources if s.kind is SourceKind.GROUP and s.group_id}
+    result: _Mutes = {}
+    for row in rows:
+        if row.group_id not in groups or not matches(row):
+            continue
+        note = f"muted by '{row.muting_set_name}' in permission set group '{row.group_label}'"
+        for permission in row.permissions:
+            for removed in dependents.get(permission, (permission,)):
+                result.setdefault(row.group_id, []).append((removed, note))
+    return result
+
+
+def _muted_in(source: PermissionSource, mutes: _Mutes) -> set[str]:
+    if source.kind is not SourceKind.GROUP or source.group_id is None:
+        return set()
+    return {permission for permission, _ in mutes.get(source.group_id, [])}
+
+
+def _muted_pairs(mutes: _Mutes) -> tuple[tuple[str, str], ...]:
+    return tuple(dict.fromkeys(pair for pairs in mutes.values() for pair in pairs))
+
+
 # ----------------------------------------------------------------------------- object access
 
 
@@ -143,6 +194,14 @@ class ObjectAccess:
     delete: tuple[str, ...] = ()
     view_all: tuple[str, ...] = ()
     modify_all: tuple[str, ...] = ()
+    # (permission attribute name, "muted by 'X' in permission set group 'Y'") for each permission a
+    # muting set removes inside a group the user is assigned.
+    muted: tuple[tuple[str, str], ...] = ()
+
+    def muted_notes(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """"Edit muted by 'X' in permission set group 'Y'" for each of ``labels`` that a muting set removes."""
+        wanted = [(_BY_LABEL.get(label.lower(), label), label) for label in labels]
+        return _unique(f"{label} {note}" for name, label in wanted for muted, note in self.muted if muted == name)
 
     def granted_by(self, permission: str) -> tuple[str, ...]:
         """Sources of one permission, by attribute name ("view_all") or label ("View All")."""
@@ -175,9 +234,9 @@ class _Grants:
         for permission in permissions:
             self._by_permission[permission].setdefault(key, display)
 
-    def result(self, sobject: str) -> ObjectAccess:
+    def result(self, sobject: str, muted: tuple[tuple[str, str], ...] = ()) -> ObjectAccess:
         values = {name: tuple(granted.values()) for name, granted in self._by_permission.items()}
-        return ObjectAccess(sobject, **values)
+        return ObjectAccess(sobject, **values, muted=muted)
 
 
 def _via(source: PermissionSource, system_permission: str) -> str:
@@ -199,11 +258,13 @@ def object_access(snapshot: OrgSnapshot, sobject: str) -> ObjectAccess:
         grants.add(OBJECT_PERMISSIONS, "group", QUEUES_NOT_PERMISSION_CONTROLLED)
         return grants.result(sobject)
 
+    mutes = _mutes(snapshot, sources, lambda m: m.field is None and m.sobject.lower() == wanted, _OBJECT_DEPENDENTS)
     for row in rows:
         source = by_id.get(row.source_id)
         if source is None or row.sobject.lower() != wanted:
             continue
-        granted = tuple(name for name in OBJECT_PERMISSIONS if getattr(row, name))
+        removed = _muted_in(source, mutes)
+        granted = tuple(name for name in OBJECT_PERMISSIONS if getattr(row, name) and name not in removed)
         grants.add(granted, source.id, source.display())
 
     # Special objects (reference §2.6 [U]): no ObjectPermissions rows are expected for them.
@@ -228,7 +289,7 @@ def object_access(snapshot: OrgSnapshot, sobject: str) -> ObjectAccess:
             grants.add(OBJECT_PERMISSIONS, source.id, _via(source, "ModifyAllData"))
         elif _has(source, "ViewAllData"):
             grants.add(("read", "view_all"), source.id, _via(source, "ViewAllData"))
-    return grants.result(sobject)
+    return grants.result(sobject, _muted_pairs(mutes))
 
 
 # ----------------------------------------------------------------------------- field access
@@ -241,6 +302,11 @@ class FieldAccess:
     field: str  # qualified: "Contact.Email"
     read: tuple[str, ...] = ()
     edit: tuple[str, ...] = ()
+    muted: tuple[tuple[str, str], ...] = ()  # ("read" or "edit", "muted by 'X' in permission set group 'Y'")
+
+    def muted_notes(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """"Edit muted by 'X' in permission set group 'Y'" for each of ``labels`` ("Read", "Edit") muted."""
+        return _unique(f"{label} {note}" for label in labels for muted, note in self.muted if muted == label.lower())
 
 
 def field_access(snapshot: OrgSnapshot, qualified_field: str) -> FieldAccess:
@@ -257,12 +323,14 @@ def field_access(snapshot: OrgSnapshot, qualified_field: str) -> FieldAccess:
     wanted = qualified_field.lower()
     read: dict[str, str] = {}
     edit: dict[str, str] = {}
+    mutes = _mutes(snapshot, sources, lambda m: (m.field or "").lower() == wanted, _FIELD_DEPENDENTS)
     for row in rows:
         source = by_id.get(row.source_id)
         if source is None or row.field.lower() != wanted:
             continue
-        if row.read:
+        removed = _muted_in(source, mutes)
+        if row.read and "read" not in removed:
             read.setdefault(source.id, source.display())
-        if row.edit:
+        if row.edit and "edit" not in removed:
             edit.setdefault(source.id, source.display())
-    return FieldAccess(qualified_field, tuple(read.values()), tuple(edit.values()))
+    return FieldAccess(qualified_field, tuple(read.values()), tuple(edit.values()), _muted_pairs(mutes))

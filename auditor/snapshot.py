@@ -126,6 +126,25 @@ class FieldPermissionRow:
 
 
 @dataclass(frozen=True)
+class MutingRow:
+    """What one muting permission set removes inside a permission set group, on one object or field.
+
+    ``permissions`` are ObjectPermissions attribute names ("read", "edit", ...) for an object row, or
+    "read"/"edit" for a field row. In a muting set an enabled flag means the permission is muted
+    [S Salesforce Help, muting permission sets; U: the row shape is that of ObjectPermissions and
+    FieldPermissions with ParentId = the MutingPermissionSet, reference §2.5-2.7].
+    """
+
+    muting_set_id: str  # MutingPermissionSet Id (0QM... [U: prefix])
+    muting_set_name: str
+    group_id: str
+    group_label: str
+    sobject: str
+    field: str | None  # qualified ("Contact.Email") for a FieldPermissions row; None for an object row
+    permissions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FieldDescribe:
     name: str
     label: str
@@ -240,6 +259,9 @@ class OrgSnapshot:
     collected_at: str | None = None  # ISO-8601 UTC; the reference time for assignment expiry
     service_events: tuple[ServiceEvent, ...] = ()
     api_usage: ApiUsage = field(default_factory=ApiUsage)
+    # Muting permission sets of the user's permission set groups (read only when the user has group
+    # assignments). Absent from snapshots saved before issue 4: they load with no mutings.
+    mutings: Part[tuple[MutingRow, ...]] = ()
 
     def describe(self, sobject: str) -> Part[ObjectDescribe] | None:
         """The describe of ``sobject``; None when the collector never asked for it."""

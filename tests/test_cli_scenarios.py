@@ -31,6 +31,8 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("api-via-permission-set", (), 0, [], [("api-enabled", "pass", None)]),
     ("access-via-group", (), 0, [], [("object-access", "pass", "Lead"), ("object-access", "pass", "Opportunity")]),
     ("group-without-aggregate-id", (), 0, [], [("object-access", "pass", "Contact")]),
+    ("group-muting-edit", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Contact"),
+                                                            ("object-access", "pass", "Lead")]),
     ("modify-all-data", (), 0, [], [("object-access", "pass", "Lead"), ("field-access", "pass", "Lead")]),
     ("fls-second-page", (), 1, ["SF_FIELD_PERMISSIONS"], [("field-access", "fail", "Opportunity.Amount")]),
     ("api-disabled", (), 1, ["SF_API_DISABLED"], [("api-enabled", "fail", None)]),

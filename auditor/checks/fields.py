@@ -86,14 +86,23 @@ def _object_field_access(snapshot: OrgSnapshot, described: ObjectDescribe, mappe
             failed = True
             have = tuple(label for label in needed if label not in missing)
             partly = "".join(f"; {label} granted ({'; '.join(grants[label])})" for label in have)
+            muted_by = access.muted_notes(missing)
+            muted = f" ({'; '.join(muted_by)})" if muted_by else ""
+            fix = _fls_fix(snapshot, described.name, field.name, missing)
+            if muted_by:
+                fix = (
+                    f"Setup > Users > Permission Set Groups > <group> > Muting Permission Set > Object Settings > "
+                    f"{described.name}: under Field Permissions untick the muted {join(missing)} Access for "
+                    f"{field.name} ({'; '.join(muted_by)}). Or grant it outside the group: {fix}"
+                )
             findings.append(
                 FIELD_ACCESS.finding(
                     Status.FAIL,
-                    f"{who} lacks field-level {join(missing)} on {qualified} (HubSpot needs {join(needed)}){partly}.",
-                    _fls_fix(snapshot, described.name, field.name, missing),
+                    f"{who} lacks field-level {join(missing)} on {qualified} (HubSpot needs {join(needed)}){muted}{partly}.",
+                    fix,
                     object=described.name,
                     field=qualified,
-                    sources=missing_sources(snapshot),
+                    sources=(*muted_by, *missing_sources(snapshot)),
                 )
             )
             continue

@@ -44,6 +44,18 @@ def _object_fix(snapshot: OrgSnapshot, sobject: str, missing: tuple[str, ...]) -
     return f"{where} > Object Settings > {sobject} > Edit: enable {join(missing)}."
 
 
+def _muting(access: ObjectAccess, sobject: str, missing: tuple[str, ...], fix: str) -> tuple[str, str, tuple[str, ...]]:
+    """(message part, remediation, sources) naming the muting sets that remove ``missing`` inside a group."""
+    notes = access.muted_notes(missing)
+    if not notes:
+        return "", fix, ()
+    unmute = (
+        f"Setup > Users > Permission Set Groups > <group> > Muting Permission Set > Object Settings > {sobject} > "
+        f"Edit: untick {join(missing)} ({'; '.join(notes)}). Or grant it outside the group: {fix}"
+    )
+    return f" ({'; '.join(notes)})", unmute, notes
+
+
 def _access_message(access: ObjectAccess, needed: tuple[str, ...], missing: tuple[str, ...]) -> str:
     """"; Read granted (profile 'X')" for the part of ``needed`` that is granted (empty when none is)."""
     have = tuple(label for label in needed if label not in missing)
@@ -79,14 +91,15 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
             continue
         missing = access.missing(needed)
         if missing:
+            muted, fix, muted_by = _muting(access, sobject, missing, _object_fix(snapshot, sobject, missing))
             findings.append(
                 OBJECT_ACCESS.finding(
                     Status.FAIL,
-                    f"{who} lacks {join(missing)} on {sobject} (HubSpot needs {join(needed)})"
+                    f"{who} lacks {join(missing)} on {sobject} (HubSpot needs {join(needed)}){muted}"
                     f"{_access_message(access, needed, missing)}.",
-                    _object_fix(snapshot, sobject, missing),
+                    fix,
                     object=sobject,
-                    sources=missing_sources(snapshot),
+                    sources=(*muted_by, *missing_sources(snapshot)),
                 )
             )
         else:
@@ -215,16 +228,17 @@ def _run_lookup_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
         access = object_access(snapshot, item.target)
         missing = access.missing(needed)
         if missing:
+            muted, fix, muted_by = _muting(access, item.target, missing, _object_fix(snapshot, item.target, missing))
             findings.append(
                 LOOKUP_ACCESS.finding(
                     Status.FAIL,
                     f"{item.target} is reached by the synced lookup {via}, but {who} lacks {join(missing)} on it"
-                    f"{_access_message(access, needed, missing)}. HubSpot needs {join(needed)} on every object "
+                    f"{muted}{_access_message(access, needed, missing)}. HubSpot needs {join(needed)} on every object "
                     "a synced lookup reaches.",
-                    _object_fix(snapshot, item.target, missing),
+                    fix,
                     object=item.target,
                     lookup_path=item.path,
-                    sources=missing_sources(snapshot),
+                    sources=(*muted_by, *missing_sources(snapshot)),
                 )
             )
         else:

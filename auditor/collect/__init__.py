@@ -28,6 +28,7 @@ from auditor.collect.parse import (
     parse_field_permissions,
     parse_hubspot_package,
     parse_limits,
+    parse_mutings,
     parse_object_permissions,
     parse_org,
     parse_part,
@@ -36,13 +37,14 @@ from auditor.collect.parse import (
     query_records,
     user_record,
 )
-from auditor.collect.plan import plan_audit, plan_group_aggregates, plan_whoami
+from auditor.collect.plan import plan_audit, plan_group_aggregates, plan_mutings, plan_whoami
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, UsageError
 from auditor.snapshot import (
     ApiRefusal,
     ApiUsage,
     FailureKind,
+    MutingRow,
     OrgInfo,
     OrgSnapshot,
     ServiceEvent,
@@ -182,10 +184,12 @@ class _Collection:
         field_rows: Any = (
             self.records(answers, "field_permissions", "FieldPermissions") if "field_permissions" in answers else []
         )
+        mutings: tuple[MutingRow, ...] | Unavailable = ()
         if not isinstance(assignments, Unavailable):
             sources = parse_part(Answer(200, assignments), "PermissionSetAssignment", parse_sources)
             if not isinstance(sources, Unavailable):
                 sources, object_rows, field_rows = self._group_fallback(assignments, sources, object_rows, field_rows)
+                mutings = self._mutings(assignments)
         object_permissions = object_rows if isinstance(object_rows, Unavailable) else parse_part(
             Answer(200, object_rows), "ObjectPermissions", parse_object_permissions)
         field_permissions = field_rows if isinstance(field_rows, Unavailable) else parse_part(
@@ -214,6 +218,7 @@ class _Collection:
             service_events=self._service_events(),
             collected_at=_now(),
             api_usage=_usage(self.target.session),
+            mutings=mutings,
         )
 
     def _user(self, record: dict[str, Any], answers: dict[str, Answer]) -> UserInfo | Unavailable:
@@ -257,6 +262,37 @@ class _Collection:
         combined_fields = more_fields if isinstance(more_fields, Unavailable) else (
             field_rows if isinstance(field_rows, Unavailable) else field_rows + more_fields)
         return tuple(sources) + tuple(extra), combined_objects, combined_fields
+
+    def _mutings(self, assignments: list[dict[str, Any]]) -> tuple[MutingRow, ...] | Unavailable:
+        """The muting sets of the user's permission set groups: a second round, sent only when the
+        user has group assignments (so an audit without groups costs nothing more)."""
+        labels: dict[str, str] = {}
+        for a in assignments:
+            group_id = a.get("PermissionSetGroupId")
+            if not isinstance(group_id, str) or not group_id:
+                continue
+            group = a.get("PermissionSetGroup")
+            label = (group.get("MasterLabel") or group.get("DeveloperName")) if isinstance(group, dict) else None
+            labels[group_id] = label if isinstance(label, str) else group_id
+        if not labels:
+            return ()
+        fields = sorted({m.qualified for m in self.config.mappings})
+        answers = self.executor.run(plan_mutings(self.target.api_version, sorted(labels), fields))
+        components = self.records(answers, "muting_components", "PermissionSetGroupComponent")
+        object_rows = self.records(answers, "muting_object_permissions", "ObjectPermissions (muting sets)")
+        field_rows: list[dict[str, Any]] | Unavailable = (
+            self.records(answers, "muting_field_permissions", "FieldPermissions (muting sets)") if fields else [])
+        for part in (components, object_rows, field_rows):
+            if isinstance(part, Unavailable):
+                return part
+        assert not isinstance(components, Unavailable) and not isinstance(object_rows, Unavailable)
+        assert not isinstance(field_rows, Unavailable)
+        result: tuple[MutingRow, ...] | Unavailable = parse_part(
+            Answer(200, None), "muting permission sets",
+            lambda _: parse_mutings(components, object_rows, field_rows, labels))
+        if isinstance(result, Unavailable):
+            self._failed("muting permission sets", result)
+        return result
 
     def _refusal(self, answers: list[Answer]) -> OrgSnapshot | None:
         for answer in answers:

@@ -153,3 +153,32 @@ def plan_group_aggregates(version: str, group_ids: list[str], mapped_fields: lis
             "SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions "
             f"WHERE ParentId IN {aggregate} AND Field IN {_in_list(mapped_fields)}"), True))
     return tuple(subs)
+
+
+MUTING_SET_PREFIX = "0QM"  # MutingPermissionSet key prefix [U: prefix, reference issue 4 brief]
+
+
+def plan_mutings(version: str, group_ids: list[str], mapped_fields: list[str]) -> tuple[SubRequest, ...]:
+    """Second round, only when the user has permission set group assignments: the groups' components
+    and the object and field rows of their sets, to name the muting set that removes a permission.
+
+    PermissionSetGroupComponent.PermissionSetId is polymorphic: PermissionSet or MutingPermissionSet
+    [C object reference]. The semi-join reads the rows of every component; the collector keeps those of
+    muting sets. The verdict itself comes from the group's aggregate set, which is assumed to have the
+    muting applied already [U, reference §2.5].
+    """
+    groups = _in_list(group_ids)
+    components = f"(SELECT PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN {groups})"
+    subs = [
+        SubRequest("muting_components", query_url(version,
+            "SELECT PermissionSetGroupId, PermissionSetId, PermissionSet.Name FROM PermissionSetGroupComponent "
+            f"WHERE PermissionSetGroupId IN {groups}"), True),
+        SubRequest("muting_object_permissions", query_url(version,
+            "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, "
+            f"PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE ParentId IN {components}"), True),
+    ]
+    if mapped_fields:
+        subs.append(SubRequest("muting_field_permissions", query_url(version,
+            "SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions "
+            f"WHERE ParentId IN {components} AND Field IN {_in_list(mapped_fields)}"), True))
+    return tuple(subs)

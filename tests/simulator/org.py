@@ -54,6 +54,16 @@ class Group:
 
 
 @dataclass
+class MutingSet:
+    """A MutingPermissionSet inside one group (ids start with 0QM [U: prefix])."""
+
+    id: str
+    developer_name: str
+    label: str
+    group_id: str
+
+
+@dataclass
 class Assignment:
     id: str  # 0Pa...
     user_id: str
@@ -123,6 +133,8 @@ class FakeOrg:
     api_usage: int = 1187
     faults: list[Fault] = field(default_factory=list)
     group_assignment_has_set: bool = True  # whether a group assignment's PermissionSetId is filled
+    muting_sets: list[MutingSet] = field(default_factory=list)
+    group_components: list[tuple[str, str]] = field(default_factory=list)  # (group id, PermissionSet id)
 
     _cursors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _cursor_seq: int = 0
@@ -340,7 +352,21 @@ class FakeOrg:
                 ids.add(a.set_id)
         return ids
 
+    def _components(self, group_ids: set[str]) -> list[tuple[str, str, str, str]]:
+        """(group id, component id, sObject type, name) of the groups' components, muting sets included."""
+        rows = []
+        for group_id, set_id in self.group_components:
+            if group_id in group_ids:
+                permission_set = next((s for s in self.perm_sets if s.id == set_id), None)
+                if permission_set is not None:
+                    rows.append((group_id, set_id, "PermissionSet", permission_set.name))
+        rows += [(m.group_id, m.id, "MutingPermissionSet", m.developer_name) for m in self.muting_sets if m.group_id in group_ids]
+        return rows
+
     def _parents(self, soql: str) -> set[str]:
+        component = re.search(r"FROM\s+PermissionSetGroupComponent\s+WHERE\s+PermissionSetGroupId\s+IN\s+\(('[^)]*')\)", soql)
+        if component:
+            return {row[1] for row in self._components(set(re.findall(r"'([^']*)'", component.group(1))))}
         assignee = re.search(r"AssigneeId\s*=\s*'(\w+)'", soql)
         if assignee:
             return self._assigned_set_ids(assignee.group(1))
@@ -399,6 +425,14 @@ class FakeOrg:
         fields = {f.lower() for f in (self._in_list(soql, "Field") or [])}
         return [{"attributes": self._attributes("FieldPermissions", row["Id"]), **row}
                 for row in self.field_perms if row["ParentId"] in parents and row["Field"].lower() in fields]
+
+    def _q_PermissionSetGroupComponent(self, soql: str) -> list[dict[str, Any]]:
+        groups = set(self._in_list(soql, "PermissionSetGroupId") or [])
+        return [{"attributes": self._attributes("PermissionSetGroupComponent", f"0PC{set_id[3:]}"),
+                 "PermissionSetGroupId": group_id, "PermissionSetId": set_id,
+                 # Polymorphic relationship: attributes.type names the referenced object [S].
+                 "PermissionSet": {"attributes": self._attributes(kind, set_id), "Name": name}}
+                for group_id, set_id, kind, name in self._components(groups)]
 
     def _q_ApexTrigger(self, soql: str) -> list[dict[str, Any]]:
         objects = set(self._in_list(soql, "TableEnumOrId") or [])

@@ -22,6 +22,7 @@ from tests.simulator.org import (
     FakeUser,
     Fault,
     Group,
+    MutingSet,
     PermSet,
     error_body,
 )
@@ -37,6 +38,7 @@ GROUP_SET = "0PS5g000006rQq3GAE"
 GROUP_ID = "0PG5g000000TqRsGAK"
 HUBSPOT_SET = "0PS5g000006rQq9GAE"
 ADMIN_SET = "0PS5g000006rQq0GAE"
+MUTING_SET = "0QM5g000000KzYxGAK"
 SYNCED = ("Lead", "Contact", "Account", "Opportunity")
 
 def _row_id(prefix: str, key: str) -> str:
@@ -165,6 +167,22 @@ def access_via_group(*, aggregate_in_assignment: bool = True) -> FakeOrg:
     return org
 
 
+def group_muting_edit() -> FakeOrg:
+    """Object access only through a group; a muting set in the group removes Edit on Contact. The
+    aggregate set has the muting applied [U, reference §2.5], so it lacks Edit on Contact too."""
+    org = access_via_group()
+    org.muting_sets = [MutingSet(MUTING_SET, "Mute_Contact_Edit", "Mute Contact Edit", GROUP_ID)]
+    org.group_components = [(GROUP_ID, SYNC_SET)]
+    for row in org.object_perms:
+        if row["SobjectType"] == "Contact":
+            row.update(PermissionsEdit=False, PermissionsDelete=False, PermissionsModifyAllRecords=False)
+    org.object_perms.append({"Id": _row_id("110", MUTING_SET + "Contact"), "ParentId": MUTING_SET, "SobjectType": "Contact",
+                             "PermissionsRead": False, "PermissionsCreate": False, "PermissionsEdit": True,
+                             "PermissionsDelete": False, "PermissionsViewAllRecords": False,
+                             "PermissionsModifyAllRecords": False})
+    return org
+
+
 def modify_all_data() -> FakeOrg:
     org = healthy_org()
     org.perm_sets[0].system = frozenset({"ApiEnabled", "ModifyAllData", "ViewAllData", "ViewSetup", "EditTask"})
@@ -271,6 +289,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("access-via-group", access_via_group, description="object access only from a permission set group"),
     Scenario("group-without-aggregate-id", lambda: access_via_group(aggregate_in_assignment=False),
              description="group assignment with empty PermissionSetId: the collector reads the aggregate set"),
+    Scenario("group-muting-edit", group_muting_edit,
+             description="a muting permission set in the user's group removes Edit on Contact"),
     Scenario("modify-all-data", modify_all_data, description="Modify All Data and no object rows"),
     Scenario("fls-second-page", fls_second_page, description="a missing FieldPermissions row beyond the first page"),
     Scenario("api-disabled", lambda: _faults(healthy_org(), Fault(r"^/services/data/", 403, API_DISABLED)),
