@@ -29,6 +29,7 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
       ("field-access", "fail", "Lead.Fax"), ("data-storage", "warn", None), ("row-lock-risk", "warn", "Contact"),
       ("api-enabled", "pass", None)]),
     ("api-via-permission-set", (), 0, [], [("api-enabled", "pass", None)]),
+    ("expired-assignment", (), 1, ["SF_API_DISABLED"], [("api-enabled", "fail", None)]),
     ("access-via-group", (), 0, [], [("object-access", "pass", "Lead"), ("object-access", "pass", "Opportunity")]),
     ("group-without-aggregate-id", (), 0, [], [("object-access", "pass", "Contact")]),
     ("group-muting-edit", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Contact"),

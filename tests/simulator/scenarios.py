@@ -154,6 +154,17 @@ def api_via_permission_set() -> FakeOrg:
     return org
 
 
+def expired_assignment() -> FakeOrg:
+    """API Enabled comes only from a permission set whose assignment expired. Audited from an admin
+    session with --user: without API Enabled the integration user's own session would be refused."""
+    org = api_via_permission_set()
+    org.connected_user_id = ADMIN_ID
+    for assignment in org.assignments:
+        if assignment.set_id == SYNC_SET:
+            assignment.expires = "2024-01-31T00:00:00.000+0000"
+    return org
+
+
 def access_via_group(*, aggregate_in_assignment: bool = True) -> FakeOrg:
     """Object access only through a permission set group's aggregate set."""
     org = healthy_org()
@@ -286,6 +297,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("demo", demo_org, description="a few real problems: Campaign Edit, two fields' FLS, storage, a trigger"),
     Scenario("healthy", healthy_org, ("--hubspot-allocation", "20000"), description="everything HubSpot needs"),
     Scenario("api-via-permission-set", api_via_permission_set, description="API Enabled only from a permission set"),
+    Scenario("expired-assignment", expired_assignment, ("--user", "hubspot.sync@acme.example.com"),
+             description="API Enabled only from a permission set whose assignment expired"),
     Scenario("access-via-group", access_via_group, description="object access only from a permission set group"),
     Scenario("group-without-aggregate-id", lambda: access_via_group(aggregate_in_assignment=False),
              description="group assignment with empty PermissionSetId: the collector reads the aggregate set"),
