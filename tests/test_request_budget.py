@@ -114,3 +114,12 @@ def test_small_pages_add_exactly_the_pages_needed(big: FakeOrg) -> None:
         assert _findings(naive) == _findings(composite)
     finally:
         big.page_size = 2000
+
+
+def test_permission_set_groups_cost_one_round_each() -> None:
+    from tests.simulator.scenarios import access_via_group
+
+    # A group assignment adds the muting round (one composite); a group assignment whose
+    # PermissionSetId is empty adds the aggregate-set fallback round too.
+    assert _usage(_audit(access_via_group())) == (4, 3)
+    assert _usage(_audit(access_via_group(aggregate_in_assignment=False))) == (5, 4)
