@@ -11,6 +11,7 @@ an audit can be re-evaluated offline with ``auditor audit --snapshot FILE``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -299,6 +300,12 @@ class SnapshotFormatError(ValueError):
     """A saved snapshot does not have the expected shape."""
 
 
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    # get_type_hints re-evaluates string annotations on every call; a large snapshot has thousands of rows.
+    return typing.get_type_hints(cls)
+
+
 def _from_plain(hint: Any, value: Any, where: str) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
@@ -330,7 +337,7 @@ def _from_plain(hint: Any, value: Any, where: str) -> Any:
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(value, dict):
             raise SnapshotFormatError(f"{where}: expected an object for {hint.__name__}")
-        hints = typing.get_type_hints(hint)
+        hints = _type_hints(hint)
         kwargs = {}
         for f in dataclasses.fields(hint):
             if f.name in value:
