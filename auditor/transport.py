@@ -209,12 +209,14 @@ class GuardedSession(requests.Session):
         # requests sends ``data`` when given and ``json`` only otherwise: check what will be sent.
         body = kwargs.get("data") or kwargs.get("json")
         check_read_only(method_s, url_s, headers, body)
-        kwargs.setdefault("timeout", self._remaining_timeout())
+        fixed_timeout = "timeout" in kwargs
 
         attempt = 0
         failed_attempts: list[tuple[int | None, str]] = []
         while True:
             attempt += 1
+            if not fixed_timeout:  # each attempt may wait only for what is left of the deadline
+                kwargs["timeout"] = self._remaining_timeout()
             started = time.monotonic()
             try:
                 response = super().request(method_s, url_s, *args, **kwargs)
