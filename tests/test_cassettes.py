@@ -64,7 +64,7 @@ def _check_body(path: str, status: int, body: Any) -> None:
         # REST errors are a JSON array of {message, errorCode} [C §3.1] (HTML pages aside).
         assert isinstance(body, list) and body and {"message", "errorCode"} <= set(body[0]), (path, body)
         return
-    if "/query" in path:
+    if "/query" in path or (isinstance(body, dict) and "records" in body):  # `--user` finds the user by query
         assert isinstance(body["totalSize"], int) and isinstance(body["done"], bool)
         assert ("nextRecordsUrl" in body) is (not body["done"])
         for item in body["records"]:
