@@ -50,6 +50,9 @@ class RetryPolicy:
     attempts: int = 3  # total tries per request, first included
     base_delay: float = 0.5  # seconds; doubled each retry, with jitter
     max_delay: float = 8.0
+    # Retry-After is honoured up to this; a server asking for longer is having an outage, which
+    # the audit reports rather than waits out.
+    max_retry_after: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,7 @@ class GuardedSession(requests.Session):
             if _is_retryable(url_s, response.status_code):
                 failed_attempts.append((response.status_code, response.reason or ""))
                 delay = parse_retry_after(response.headers.get("Retry-After")) or self._backoff(attempt)
-                if attempt < self.retry.attempts and self._time_left(delay):
+                if attempt < self.retry.attempts and delay <= self.retry.max_retry_after and self._time_left(delay):
                     self._sleep(delay)
                     continue
                 # The final answer is itself an error: the collector reports it; keep the earlier ones.
