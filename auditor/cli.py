@@ -367,6 +367,59 @@ def whoami(
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
+@app.command()
+def explain(
+    target: str = typer.Argument(..., help="OBJECT or OBJECT.FIELD, e.g. Contact or Contact.MailingCountry."),
+    instance_url: Optional[str] = InstanceUrl,
+    access_token: Optional[str] = AccessToken,
+    username: Optional[str] = Username,
+    password: Optional[str] = Password,
+    security_token: Optional[str] = SecurityToken,
+    domain: Optional[str] = Domain,
+    client_id: Optional[str] = ClientId,
+    client_secret: Optional[str] = ClientSecret,
+    private_key_file: Optional[str] = PrivateKeyFile,
+    target_org: Optional[str] = TargetOrg,
+    api_version: Optional[str] = ApiVersion,
+    user: Optional[str] = typer.Option(None, "--user", help="Explain for this user (username or 005 id) instead of the connected user."),
+    mappings: Optional[Path] = typer.Option(None, "--mappings", help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
+    replay: Optional[Path] = Replay,
+    snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", help="Explain from a saved snapshot instead of connecting.", dir_okay=False),
+    timeout: Optional[float] = Timeout,
+    deadline: Optional[float] = Deadline,
+    debug: bool = Debug,
+    config_file: Optional[Path] = ConfigFile,
+) -> None:
+    """Show what the integration user can do on one object or field, and which permission sets say so."""
+    from auditor.explain import UnknownTarget, explain as explain_target
+
+    settings = load_settings(config_file)
+    config = _audit_config(settings, mappings, None, None, None)
+    values = dict(instance_url=instance_url, access_token=access_token, username=username, password=password,
+                  security_token=security_token, domain=domain, client_id=client_id, client_secret=client_secret,
+                  private_key_file=private_key_file, target_org=target_org, api_version=api_version)
+    if snapshot_in is not None:
+        try:
+            snapshot = snapshot_from_json(snapshot_in.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise UsageError(f"snapshot {snapshot_in}: cannot read ({exc.strerror or exc})") from None
+        except SnapshotFormatError as exc:
+            raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
+    else:
+        with _offline(replay) as replay_url:
+            options = _connection_options(values, settings, replay_url)
+            session = _session(options, timeout=timeout, deadline=deadline, debug=debug, record=False,
+                               offline=replay is not None)
+            snapshot = _collect(options, session, config, user, Strategy.COMPOSITE)
+    if snapshot.api_refusal is not None:
+        raise AuditIncomplete(f"Salesforce refused API access ({snapshot.api_refusal.error_code}): {snapshot.api_refusal.message}")
+    try:
+        text = explain_target(snapshot, config, target)
+    except UnknownTarget as exc:
+        raise UsageError(str(exc)) from None
+    typer.echo(text, nl=False)
+
+
 def _anonymizer(snapshot: OrgSnapshot | None, options: ConnectionOptions) -> Anonymizer:
     names: dict[str, str] = {}
     if snapshot is not None and isinstance(snapshot.org, OrgInfo):

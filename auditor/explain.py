@@ -1,0 +1,139 @@
+"""`auditor explain OBJECT[.FIELD]`: what the audited user can do on one object or field, and why.
+
+A pure formatter over an :class:`~auditor.snapshot.OrgSnapshot` (the same snapshot an audit collects):
+each permission with the sources that grant it, or "nothing grants it"; for a field, field-level Read
+and Edit plus describe's permissionable/calculated flags; for an object, whether it is in the sync scope
+and what HubSpot needs on it.
+"""
+
+from __future__ import annotations
+
+from auditor.config import AuditConfig
+from auditor.permissions import (
+    NOTHING_GRANTS_IT,
+    OBJECT_PERMISSIONS,
+    PERMISSION_LABELS,
+    PermissionDataUnavailable,
+    field_access,
+    ignored_notes,
+    object_access,
+)
+from auditor.snapshot import ObjectDescribe, OrgSnapshot, Unavailable, UserInfo
+
+
+class UnknownTarget(ValueError):
+    """The object or field is not known to the snapshot (str(error) says why)."""
+
+
+def _who(snapshot: OrgSnapshot) -> str:
+    user = snapshot.user
+    return f"'{user.username}'" if isinstance(user, UserInfo) else "the integration user"
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _grants(label: str, sources: tuple[str, ...], muted: tuple[str, ...] = ()) -> str:
+    granted = f"granted by {'; '.join(sources)}" if sources else NOTHING_GRANTS_IT
+    return f"  {label + ':':<12}{granted}" + (f" ({'; '.join(muted)})" if muted else "")
+
+
+def _object_names(snapshot: OrgSnapshot, config: AuditConfig) -> dict[str, str]:
+    """Every object the snapshot knows, lower-case -> API name as Salesforce spells it."""
+    names: dict[str, str] = {}
+    for name, described in snapshot.describes:
+        names[name.lower()] = described.name if isinstance(described, ObjectDescribe) else name
+    if not isinstance(snapshot.object_permissions, Unavailable):
+        for row in snapshot.object_permissions:
+            names.setdefault(row.sobject.lower(), row.sobject)
+    for sobject in config.objects_in_scope():
+        names.setdefault(sobject.lower(), sobject)
+    return names
+
+
+def _needs(config: AuditConfig, sobject: str) -> str:
+    requirement = config.requirement(sobject)
+    if requirement is not None:
+        return f"in the sync scope; HubSpot needs {', '.join(requirement.needed())}"
+    if any(m.sobject.lower() == sobject.lower() for m in config.mappings):
+        return "not a synced object, but mapped fields are on it; HubSpot needs Read and Edit"
+    return "not in the sync scope (HubSpot needs nothing on it unless a synced lookup reaches it)"
+
+
+def _object_lines(snapshot: OrgSnapshot, config: AuditConfig, sobject: str) -> list[str]:
+    lines = [f"Object {sobject}: {_needs(config, sobject)}."]
+    try:
+        access = object_access(snapshot, sobject)
+    except PermissionDataUnavailable as exc:
+        return lines + [f"  object permissions unavailable: {exc}"]
+    for name in OBJECT_PERMISSIONS:
+        label = PERMISSION_LABELS[name]
+        lines.append(_grants(label, access.granted_by(name), access.muted_notes((label,))))
+    return lines
+
+
+def _field_lines(snapshot: OrgSnapshot, config: AuditConfig, described: ObjectDescribe, field_name: str) -> list[str]:
+    field = described.field(field_name)
+    if field is None:
+        raise UnknownTarget(
+            f"{described.name}.{field_name}: no such field in the describe of {described.name} "
+            "(it does not exist, or field-level security hides it from the auditing session)"
+        )
+    qualified = f"{described.name}.{field.name}"
+    mappings = [m for m in config.mappings if m.qualified.lower() == qualified.lower()]
+    if mappings:
+        needs_edit = any(m.direction.needs_edit for m in mappings)
+        directions = "; ".join(f"{m.hubspot_object}.{m.hubspot_property}, {m.direction.value}" for m in mappings)
+        mapped = f"mapped to {directions}; HubSpot needs Read{', Edit' if needs_edit else ''}"
+    else:
+        mapped = "not mapped (HubSpot does not sync it)"
+    lines = [
+        f"Field {qualified} ({field.label}, {field.type}): {mapped}.",
+        f"  permissionable: {_yes(field.permissionable)}; calculated: {_yes(field.calculated)}; "
+        f"createable: {_yes(field.createable)}; updateable: {_yes(field.updateable)} (describe"
+        f"{' as the audited user' if snapshot.audited_connected_user else ' as the auditing session'})",
+    ]
+    if not field.permissionable:
+        lines.append("  field-level security does not apply (required or system field): object access decides.")
+        return lines
+    if not mappings:
+        lines.append("  FieldPermissions are read for mapped fields only: field-level access not collected.")
+        return lines
+    try:
+        access = field_access(snapshot, qualified)
+    except PermissionDataUnavailable as exc:
+        return lines + [f"  field permissions unavailable: {exc}"]
+    lines.append(_grants("FLS Read", access.read, access.muted_notes(("Read",))))
+    lines.append(_grants("FLS Edit", access.edit, access.muted_notes(("Edit",))))
+    if field.calculated:
+        lines.append("  a formula field is read-only whatever the permissions say.")
+    return lines
+
+
+def explain(snapshot: OrgSnapshot, config: AuditConfig, target: str) -> str:
+    """The explanation of ``target`` ("Contact" or "Contact.MailingCountry"); raises UnknownTarget."""
+    object_part, _, field_part = target.strip().partition(".")
+    if not object_part or (target.count(".") > 1):
+        raise UnknownTarget(f"{target!r}: expected OBJECT or OBJECT.FIELD")
+    sobject = _object_names(snapshot, config).get(object_part.lower())
+    if sobject is None:
+        raise UnknownTarget(
+            f"{object_part}: not an object this audit read (objects: {', '.join(config.objects_in_scope())}); "
+            "map a field on it with --mappings to include it"
+        )
+    described = snapshot.describe(sobject)
+    lines = [f"{target.strip()} for {_who(snapshot)}"]
+    if field_part:
+        if isinstance(described, Unavailable):
+            raise UnknownTarget(f"{sobject}.{field_part}: the describe of {sobject} could not be read ({described.reason})")
+        if described is None:
+            raise UnknownTarget(f"{sobject}.{field_part}: {sobject} was not described by this audit")
+        lines += _field_lines(snapshot, config, described, field_part)
+    elif isinstance(described, Unavailable):
+        lines.append(f"  describe of {sobject} unavailable: {described.reason}")
+    lines += _object_lines(snapshot, config, sobject)
+    if not isinstance(snapshot.sources, Unavailable):
+        notes = ignored_notes(snapshot)
+        lines += [f"  {note}" for note in notes]
+    return "\n".join(lines) + "\n"
