@@ -90,6 +90,11 @@ def resolve_references(url: str, answers: dict[str, Answer]) -> str | None:
     return None if missing else resolved
 
 
+def not_json(text: str) -> str:
+    """How to name a body that should have been JSON and is not (cut short, an HTML page, ...)."""
+    return f"not valid JSON ({len(text)} characters starting {' '.join(text[:40].split())!r})"
+
+
 def parse_body(response: requests.Response) -> Any:
     content_type = response.headers.get("Content-Type", "")
     text = response.text
@@ -166,7 +171,8 @@ class Executor:
         if not isinstance(results, list):
             # The whole composite failed (or answered something we do not understand): every
             # subrequest gets that answer, so each part of the snapshot says why it is missing.
-            failed = top if not top.ok else Answer(NOT_SENT, f"composite answer without compositeResponse: {str(top.body)[:200]}")
+            odd = f"is {not_json(top.body)}" if isinstance(top.body, str) else f"without compositeResponse: {str(top.body)[:200]}"
+            failed = top if not top.ok else Answer(NOT_SENT, f"composite answer {odd}")
             for item in body_requests:
                 answers[item["referenceId"]] = failed
             return answers

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from auditor.collect.executor import NOT_SENT, Answer
+from auditor.collect.executor import NOT_SENT, Answer, not_json
 from auditor.collect.plan import MUTING_SET_PREFIX, SYSTEM_PERMISSIONS
 from auditor.snapshot import (
     FailureKind,
@@ -103,6 +103,8 @@ def parse_part(answer: Answer | None, what: str, parser: Callable[[Any], T]) -> 
 
 
 def _dict(value: Any, what: str) -> dict[str, Any]:
+    if isinstance(value, str):  # parse_body keeps the text of a body that is not JSON
+        raise Malformed(f"{what} is {not_json(value)}")
     if not isinstance(value, dict):
         raise Malformed(f"{what} is {type(value).__name__}, expected an object")
     return value
