@@ -250,6 +250,10 @@ def parse_describe(body: Any) -> ObjectDescribe:
 
 def parse_sources(records: list[dict[str, Any]]) -> tuple[PermissionSource, ...]:
     """PermissionSetAssignment rows (with PermissionSet.* and PermissionSetGroup.*) -> sources."""
+    if not records:
+        # The rows include the profile's own permission set [reference §2.4], so there is always
+        # one: none means the answer is incomplete (hidden rows), not that nothing is granted.
+        raise Malformed("no assignment at all, not even the profile's permission set")
     sources = []
     for record in records:
         permission_set = record.get("PermissionSet")
