@@ -85,14 +85,16 @@ def write_cassette(path: Path, exchanges: list[Exchange], redactor: Redactor, an
     """Write the recorded exchanges, scrubbed (and anonymised), atomically."""
     entries = []
     for exchange in exchanges:
-        url, body = exchange.url, exchange.body
+        # Redact first: anonymising could rewrite part of a secret (an id or e-mail inside a
+        # password) so that the redactor no longer recognises the rest of it.
+        url, body = redactor.redact(exchange.url), redactor.redact(exchange.body)
         if anonymizer is not None:
             url, body = anonymizer.apply(url), anonymizer.apply(body)
         headers = {k: redactor.redact(v) for k, v in sorted(exchange.headers.items())}
         response: dict[str, Any] = {
             "method": exchange.method,
-            "url": redactor.redact(url),
-            "body": redactor.redact(body),
+            "url": url,
+            "body": body,
             "status": exchange.status,
             "content_type": exchange.content_type,
             "auto_calculate_content_length": False,
