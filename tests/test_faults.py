@@ -67,15 +67,18 @@ def audit_org(
     before_answer: Callable[[requests.PreparedRequest], None] | None = None,
     setup: Callable[[responses.RequestsMock], None] | None = None,
     login: tuple[str, ...] | None = None,
+    env: dict[str, str] | None = None,
 ) -> OrgRun:
     """Run the CLI against ``org``; ``before_answer`` may raise (a connection error) or move a clock.
 
     ``setup`` registers extra mocks (login endpoints) ahead of the org; ``login`` replaces the
-    access-token flags (e.g. username and password).
+    access-token flags (e.g. username and password); ``env`` is the only SF_* environment.
     """
     for name in list(os.environ):
         if name.startswith(("SF_", "AUDITOR_")):
             monkeypatch.delenv(name)
+    for name, value in (env or {}).items():
+        monkeypatch.setenv(name, value)
     sleeps: list[float] = []
     monkeypatch.setattr(cli, "time", types.SimpleNamespace(sleep=sleeps.append))
     if before_answer is not None:
