@@ -16,6 +16,10 @@ _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
 # Key prefixes of records that identify a customer: org, user, profile, permission sets and
 # assignments, groups, licences, objects' records. Anything else is left as is.
 _PREFIXES = ("00D", "005", "00e", "0PS", "0Pa", "0PG", "100", "001", "003", "00Q", "006", "701", "00T", "01q")
+# The identity answers name the connected user, who is not the audited one with --user: OAuth
+# userinfo ("name", and "nickname", the username's local part) and the SOAP login's userFullName.
+_USERINFO_NAMES = re.compile(r'("(?:name|nickname|given_name|family_name)"\s*:\s*")(?:[^"\\]|\\.)*(")')
+_LOGIN_FULL_NAME = re.compile(r"(<userFullName>)[^<]*(</userFullName>)")
 
 
 class Anonymizer:
@@ -43,6 +47,9 @@ class Anonymizer:
         return self._emails[email]
 
     def apply(self, text: str) -> str:
+        if '"preferred_username"' in text:  # only userinfo: elsewhere "name" is an object's or field's
+            text = _USERINFO_NAMES.sub(lambda m: f"{m.group(1)}Integration User{m.group(2)}", text)
+        text = _LOGIN_FULL_NAME.sub(r"\1Integration User\2", text)
         for literal, replacement in sorted(self._names.items(), key=lambda item: -len(item[0])):
             if literal:
                 text = text.replace(literal, replacement)
