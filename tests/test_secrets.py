@@ -11,6 +11,8 @@ Finally detect-secrets scans the committed cassettes.
 from __future__ import annotations
 
 import base64
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,8 @@ CLIENT_ID = "3MVG9FAKECONSUMERKEY"
 LOGIN_SESSION_ID = "00DFAKE000000001!LOGINSESSIONSECRET"  # pragma: allowlist secret
 OAUTH_ACCESS_TOKEN = "00DFAKE000000002!OAUTHACCESSSECRET"  # pragma: allowlist secret
 BASIC = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()  # how the secret is sent
+SF_CLI_TOKEN = "00DFAKE000000002!FAKESFCLITOKEN0003"  # what tests/stand_ins/sf hands out  # pragma: allowlist secret
+STAND_INS = ROOT / "tests" / "stand_ins"
 USERNAME = "hubspot.sync@acme.example.com"
 SOAP_LOGIN = "https://login.salesforce.com/services/Soap/u/62.0"
 FORMATS = ("table", "json", "markdown", "junit", "csv")
@@ -57,6 +61,7 @@ class Flow:
     flags: tuple[str, ...]
     secrets: dict[str, str]
     env: dict[str, str] = field(default_factory=dict)
+    host: str | None = None  # where the login sends the audit, when not the simulator's default
     assertions: list[str] = field(default_factory=list)  # JWT assertions seen by the token endpoint
 
     def setup(self, org: FakeOrg) -> Callable[[responses.RequestsMock], None]:
@@ -80,6 +85,8 @@ class Flow:
 
 
 def flows(tmp_path: Path, pem: str) -> list[Flow]:
+    sf = STAND_INS / "sf"
+    sf.chmod(sf.stat().st_mode | stat.S_IXUSR)
     key_file = tmp_path / "server.key"
     key_file.write_text(pem)
     key_secrets = {f"private key line {n}": line for n, line in enumerate(pem.splitlines()[1:-1], 1) if len(line) >= 16}
@@ -97,12 +104,19 @@ def flows(tmp_path: Path, pem: str) -> list[Flow]:
              {**key_secrets, "access token": OAUTH_ACCESS_TOKEN}),
         Flow("jwt-key-in-env", ("--client-id", CLIENT_ID, "--username", USERNAME),
              {**key_secrets, "access token": OAUTH_ACCESS_TOKEN}, env={"SF_JWT_KEY": pem}),
+        # The stand-in sf redacts the token in 'org display'; the CLI asks 'org auth show-access-token'.
+        Flow("sf-cli", ("--target-org", "hubspot-prod"),
+             {"sf CLI token": SF_CLI_TOKEN, "sf CLI token core": SF_CLI_TOKEN.split("!")[1]},
+             env={"PATH": f"{STAND_INS}{os.pathsep}{os.environ.get('PATH', '')}", "AUDITOR_FAKE_SF_SCENARIO": "redacted"},
+             host="fake-org-dev-ed.develop.my.salesforce.com"),
     ]
 
 
 def run(flow: Flow, monkeypatch: pytest.MonkeyPatch, *args: str, command: str = "audit",
         org: FakeOrg | None = None) -> OrgRun:
     org = org or healthy_org()
+    if flow.host is not None:
+        org.host = flow.host
     return audit_org(org, *args, monkeypatch=monkeypatch, command=command, setup=flow.setup(org),
                      login=flow.flags, env=flow.env)
 
@@ -136,6 +150,8 @@ def assert_secrets_were_used(flow: Flow, outcome: OrgRun) -> None:
         assert f"Bearer {ACCESS_TOKEN}" in sent
     elif flow.name == "password":
         assert PASSWORD + SECURITY_TOKEN in sent and f"Bearer {LOGIN_SESSION_ID}" in sent
+    elif flow.name == "sf-cli":
+        assert f"Bearer {SF_CLI_TOKEN}" in sent
     elif flow.name == "client-credentials":
         assert f"Basic {BASIC}" in sent and f"Bearer {OAUTH_ACCESS_TOKEN}" in sent
     else:
@@ -145,7 +161,7 @@ def assert_secrets_were_used(flow: Flow, outcome: OrgRun) -> None:
 # ------------------------------------------------------------------------------------- every flow
 
 
-FLOW_NAMES = ("access-token", "password", "client-credentials", "jwt-key-file", "jwt-key-in-env")
+FLOW_NAMES = ("access-token", "password", "client-credentials", "jwt-key-file", "jwt-key-in-env", "sf-cli")
 
 
 @pytest.mark.parametrize("flow_name", FLOW_NAMES)
