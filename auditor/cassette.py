@@ -9,8 +9,6 @@ first-match registry uses up earlier entries and then keeps returning the last o
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +20,7 @@ import yaml
 
 from auditor.anonymize import Anonymizer
 from auditor.errors import UsageError
+from auditor.files import write_atomically
 from auditor.redact import Redactor
 from auditor.transport import Exchange
 
@@ -104,18 +103,3 @@ def write_cassette(path: Path, exchanges: list[Exchange], redactor: Redactor, an
         entries.append({"response": response})
     text = yaml.safe_dump({"responses": entries}, sort_keys=False, allow_unicode=True, width=120)
     write_atomically(path, text)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file, so a failure never leaves a partial file."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

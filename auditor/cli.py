@@ -18,17 +18,14 @@ import time
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import urlsplit
 
 import typer
 
-from auditor import cassette
-from auditor.anonymize import Anonymizer
 from auditor.checks import evaluate
 from auditor.collect import CollectTarget, Strategy, collect, collect_identity, refusal_snapshot
 from auditor.config import AuditConfig
-from auditor.connect import ApiAccessRefused, Connection, ConnectionOptions, connect, connection_redactor, resolve_missing_secrets
 from auditor.errors import AuditIncomplete, AuditorError, UsageError
 from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
 from auditor.model import Report, Status
@@ -44,7 +41,15 @@ from auditor.snapshot import (
     snapshot_from_json,
     snapshot_to_json,
 )
+from auditor.files import write_atomically
 from auditor.transport import GuardedSession, RetryPolicy
+
+if TYPE_CHECKING:
+    from auditor.anonymize import Anonymizer
+    from auditor.connect import Connection, ConnectionOptions
+
+# auditor.connect (simple-salesforce, zeep) and auditor.cassette (responses) are imported where
+# they are used, so `auditor --help` starts without them.
 
 EXIT_OK, EXIT_SUSPENSION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -88,6 +93,8 @@ class _ConnectArgs:
 
 
 def _connection_options(values: dict[str, Any], settings: dict[str, Any], replay_url: str | None) -> ConnectionOptions:
+    from auditor.connect import ConnectionOptions
+
     def pick(name: str) -> Any:
         value = values.get(name)
         return value if value is not None else settings.get(name)
@@ -127,6 +134,8 @@ def _offline(replay: Path | None) -> Iterator[str | None]:
     if replay is None:
         yield None
         return
+    from auditor import cassette
+
     entries = cassette.load_cassette(replay)
     with cassette.replaying(entries):
         yield cassette.cassette_instance_url(entries)
@@ -134,6 +143,8 @@ def _offline(replay: Path | None) -> Iterator[str | None]:
 
 def _session(options: ConnectionOptions, *, timeout: float | None, deadline: float | None, debug: bool,
              record: bool, offline: bool) -> GuardedSession:
+    from auditor.connect import connection_redactor
+
     redactor = connection_redactor(options)
     return GuardedSession(
         timeout=timeout or 30.0,
@@ -152,6 +163,8 @@ def _interactive() -> bool:
 
 
 def _open_connection(options: ConnectionOptions, session: GuardedSession) -> Connection:
+    from auditor.connect import connect, connection_redactor, resolve_missing_secrets
+
     options = resolve_missing_secrets(options, _interactive(), lambda prompt: getpass.getpass(f"{prompt}: "))
     session.redactor = connection_redactor(options)
     return connect(options, session)
@@ -255,17 +268,19 @@ def audit(
             finally:
                 # Recorded even when the audit stops early: that is when a recording helps most.
                 if record is not None and session.stats.exchanges:
+                    from auditor import cassette
+
                     anonymizer = _anonymizer(collected, options) if anonymize else None
                     cassette.write_cassette(record, session.stats.exchanges, session.redactor, anonymizer)
                     _say(f"recorded {len(session.stats.exchanges)} answers to {record}")
             snapshot = collected
     if save_snapshot is not None:
-        cassette.write_atomically(save_snapshot, snapshot_to_json(snapshot))
+        write_atomically(save_snapshot, snapshot_to_json(snapshot))
 
     report = build_report(snapshot, config)
     text = render(report, output_format, verbose=verbose)
     if output is not None:
-        cassette.write_atomically(output, text)
+        write_atomically(output, text)
         _say(f"report written to {output}")
     else:
         typer.echo(text, nl=not text.endswith("\n"))
@@ -275,6 +290,8 @@ def audit(
 
 def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,
              strategy: Strategy) -> OrgSnapshot:
+    from auditor.connect import ApiAccessRefused
+
     try:
         connection = _open_connection(options, session)
     except ApiAccessRefused as refused:
@@ -325,6 +342,8 @@ def whoami(
     values = dict(instance_url=instance_url, access_token=access_token, username=username, password=password,
                   security_token=security_token, domain=domain, client_id=client_id, client_secret=client_secret,
                   private_key_file=private_key_file, target_org=target_org, api_version=api_version)
+    from auditor.connect import ApiAccessRefused
+
     with _offline(replay) as replay_url:
         options = _connection_options(values, settings, replay_url)
         session = _session(options, timeout=timeout, deadline=None, debug=debug, record=False, offline=replay is not None)
@@ -421,6 +440,8 @@ def explain(
 
 
 def _anonymizer(snapshot: OrgSnapshot | None, options: ConnectionOptions) -> Anonymizer:
+    from auditor.anonymize import Anonymizer
+
     names: dict[str, str] = {}
     if snapshot is not None and isinstance(snapshot.org, OrgInfo):
         names[snapshot.org.name] = "Anonymized Org"
