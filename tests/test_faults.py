@@ -133,9 +133,6 @@ def test_maintenance_page_on_every_data_call_is_org_unavailable(monkeypatch: pyt
 def test_maintenance_page_on_everything_is_org_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
     """Even the identity request (userinfo) answers the maintenance page."""
     run = audit_org(with_faults(Fault(r".*", 503, MAINTENANCE_PAGE, HTML)), monkeypatch=monkeypatch)
-    if run.result.exit_code == 3 and "could not tell which user" in run.result.stderr:
-        pytest.xfail("collect._identify turns a 5xx from userinfo into exit 3 'could not tell which user' "
-                     "instead of an SF_ORG_UNAVAILABLE finding (auditor/collect/__init__.py, not ours to change)")
     assert run.result.exit_code == 1
     assert run.report["would_suspend"] == ["SF_ORG_UNAVAILABLE"]
     assert run.status("org-availability") == "fail"

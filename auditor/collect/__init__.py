@@ -3,11 +3,15 @@
 Cost on a typical org (after login): ``GET /limits`` (which cannot go inside a composite
 [C D-COMP]) and one ``POST /composite`` sent side by side, plus ``GET /services/oauth2/userinfo``
 when the login did not say who the user is, plus one request per extra page of a query that
-really exceeds a page. See auditor/collect/plan.py for what is asked.
+really exceeds a page. Conditional rounds, one composite each: permission set groups' muting sets
+(and aggregate sets), and the user licence's ceiling when a synced object gets no Read at all.
+See auditor/collect/plan.py for what is asked.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,14 +41,16 @@ from auditor.collect.parse import (
     query_records,
     user_record,
 )
-from auditor.collect.plan import plan_audit, plan_group_aggregates, plan_mutings, plan_whoami
+from auditor.collect.plan import plan_audit, plan_group_aggregates, plan_license_ceiling, plan_mutings, plan_whoami
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, UsageError
+from auditor.permissions import objects_without_read
 from auditor.snapshot import (
     ApiRefusal,
     ApiUsage,
     FailureKind,
     MutingRow,
+    ObjectPermissionRow,
     OrgInfo,
     OrgSnapshot,
     ServiceEvent,
@@ -90,6 +96,32 @@ def refusal_snapshot(target: CollectTarget, code: str, message: str, *, at_login
     )
 
 
+class _OrgDown(Exception):
+    """The very first request got a 5xx (after retries): nothing else can be read."""
+
+    def __init__(self, failure: Unavailable) -> None:
+        super().__init__(failure.reason)
+        self.failure = failure
+
+
+def outage_snapshot(target: CollectTarget, failure: Unavailable, events: tuple[ServiceEvent, ...],
+                    objects: tuple[str, ...]) -> OrgSnapshot:
+    """The snapshot of an audit the org could not answer at all (outage, maintenance, 5xx).
+
+    The availability checks report it as SF_ORG_UNAVAILABLE / SF_SERVER_ERROR (exit 1) rather
+    than an incomplete audit: an outage is exactly what those suspensions are about.
+    """
+    skipped = Unavailable(FailureKind.NOT_COLLECTED, f"not collected: {failure.reason}", failure.error_code,
+                          failure.http_status)
+    return OrgSnapshot(
+        api_version=target.api_version, instance_url=target.instance_url, org=skipped, user=skipped,
+        audited_connected_user=True, sources=skipped, object_permissions=skipped, field_permissions=skipped,
+        # Every describe is "not collected" (never empty: that would read as "no such object").
+        describes=tuple((name, skipped) for name in objects), limits=skipped, triggers=skipped,
+        hubspot_package=skipped, service_events=events, collected_at=_now(), api_usage=_usage(target.session),
+    )
+
+
 def _identify(executor: Executor, target: CollectTarget) -> tuple[str, str, str | None]:
     """(user id, org id, username) of the session: from the login, else from OAuth userinfo."""
     if target.user_id and target.org_id:
@@ -99,6 +131,8 @@ def _identify(executor: Executor, target: CollectTarget) -> tuple[str, str, str 
     answer = executor.get("/services/oauth2/userinfo")
     if answer.status in (401, 403):
         raise AuditIncomplete("Salesforce rejected the access token (expired, revoked, or for another org): get a new one")
+    if answer.status >= 500:
+        raise _OrgDown(classify(answer))
     body = answer.body if isinstance(answer.body, dict) else {}
     user_id, org_id = body.get("user_id"), body.get("organization_id")
     if not answer.ok or not isinstance(user_id, str) or not isinstance(org_id, str):
@@ -117,24 +151,29 @@ class _Collection:
         self.strategy = strategy
         self.failed_parts: list[tuple[str, Unavailable]] = []
 
-    def records(self, answers: dict[str, Answer], ref: str, what: str) -> list[dict[str, Any]] | Unavailable:
-        """All records of a query answer, following nextRecordsUrl page by page [C D-QUERYMORE]."""
+    def records(self, answers: dict[str, Answer], ref: str, what: str, *, optional: bool = False) -> list[dict[str, Any]] | Unavailable:
+        """All records of a query answer, following nextRecordsUrl page by page [C D-QUERYMORE].
+
+        An ``optional`` part's failure is returned but not reported as a service event: the query asks
+        for something whose very shape is unconfirmed, so an error answer is no sign of trouble.
+        """
+        failed = (lambda _what, failure: failure) if optional else self._failed
         first = parse_part(answers.get(ref), what, query_records)
         if isinstance(first, Unavailable):
-            return self._failed(what, first)
+            return failed(what, first)
         records = list(first)
         body = answers[ref].body
         while True:
             try:
                 url = next_records_url(body)
             except Malformed as exc:
-                return self._failed(what, Unavailable(FailureKind.UNEXPECTED, f"{what}: unexpected answer ({exc})"))
+                return failed(what, Unavailable(FailureKind.UNEXPECTED, f"{what}: unexpected answer ({exc})"))
             if url is None:
                 return records
             page = self.executor.get(url)
             more = parse_part(page, f"{what} (next page)", query_records)
             if isinstance(more, Unavailable):
-                return self._failed(what, more)
+                return failed(what, more)
             records.extend(more)
             body = page.body
 
@@ -149,7 +188,11 @@ class _Collection:
         return result
 
     def run(self, target_user: str | None) -> OrgSnapshot:
-        user_id, org_id, username = _identify(self.executor, self.target)
+        try:
+            user_id, org_id, username = _identify(self.executor, self.target)
+        except _OrgDown as down:
+            self._failed("/services/oauth2/userinfo", down.failure)
+            return outage_snapshot(self.target, down.failure, self._service_events(), self.config.objects_in_scope())
         audited_self = target_user is None or target_user in (user_id, username)
         if audited_self:
             plan = plan_audit(self.config, self.target.api_version, org_id, user_id, None)
@@ -201,7 +244,7 @@ class _Collection:
             (name, self.part(answers, f"describe_{name}", f"describe of {name}", parse_describe))
             for name in self.config.objects_in_scope()
         )
-        return OrgSnapshot(
+        snapshot = OrgSnapshot(
             api_version=self.target.api_version,
             instance_url=self.target.instance_url,
             org=self.part(answers, "org", "Organization", parse_org),
@@ -220,6 +263,33 @@ class _Collection:
             api_usage=_usage(self.target.session),
             mutings=mutings,
         )
+        ceiling = self._license_ceiling(snapshot, answers)
+        if ceiling is None:
+            return snapshot
+        return dataclasses.replace(snapshot, license_ceiling=ceiling, service_events=self._service_events(),
+                                   api_usage=_usage(self.target.session))
+
+    def _license_ceiling(self, snapshot: OrgSnapshot, answers: dict[str, Answer]) -> tuple[ObjectPermissionRow, ...] | Unavailable | None:
+        """The user licence's ObjectPermissions rows, read in one more round only when a synced object gets
+        no Read from any of the user's sets (nor View/Modify All Data): then the finding can say whether the
+        licence rules the object out. None when not needed, so a healthy org pays nothing.
+
+        What UserLicense-parented rows mean is [U] (reference §2.6): read as a ceiling. Tolerant: a failed
+        answer is kept as Unavailable without a service event, and no answer ever turns into a claim.
+        """
+        if not objects_without_read(snapshot, (r.sobject for r in self.config.objects)):
+            return None
+        profile = answers.get("profile")
+        license_id = profile.body.get("UserLicenseId") if profile is not None and profile.ok and isinstance(profile.body, dict) else None
+        if not isinstance(license_id, str) or not re.fullmatch(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?", license_id):
+            return Unavailable(FailureKind.NOT_COLLECTED, "user licence ceiling: the profile did not name the licence")
+        what = "ObjectPermissions of the user licence"
+        rows = self.records(self.executor.run(plan_license_ceiling(self.target.api_version, license_id)),
+                            "license_ceiling", what, optional=True)
+        if isinstance(rows, Unavailable):
+            return rows
+        parsed: tuple[ObjectPermissionRow, ...] | Unavailable = parse_part(Answer(200, rows), what, parse_object_permissions)
+        return parsed
 
     def _user(self, record: dict[str, Any], answers: dict[str, Answer]) -> UserInfo | Unavailable:
         profile = answers.get("profile")
@@ -318,7 +388,10 @@ class _Collection:
 def collect_identity(target: CollectTarget) -> tuple[OrgInfo | Unavailable, UserInfo | Unavailable]:
     """The org and the connected user, for ``auditor whoami``: one identity request at most and one composite."""
     run = _Collection(target, AuditConfig(objects=(), mappings=()), Strategy.COMPOSITE)
-    user_id, org_id, _ = _identify(run.executor, target)
+    try:
+        user_id, org_id, _ = _identify(run.executor, target)
+    except _OrgDown as down:
+        raise AuditIncomplete(f"Salesforce did not answer: {down.failure.reason}") from None
     answers = run.executor.run(plan_whoami(target.api_version, org_id, user_id))
     code_message = next(((error_details(a.body)) for a in answers.values()
                          if not a.ok and error_details(a.body)[0] in API_DISABLED_CODES), None)
