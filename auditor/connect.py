@@ -627,6 +627,14 @@ def _login_refused(
             f"the connected app cannot run the client-credentials flow ({code}: {text}): enable it and set a "
             "Run As user in the connected app's OAuth policies"
         )
+    elif not code and re.search(r"(?i)<(!doctype|html)", text):
+        # A page instead of a SOAP fault: a maintenance page during an outage, or a proxy [S §3.1].
+        title = re.search(r"(?is)<title>(.*?)</title>", text)
+        shown = " ".join((title.group(1) if title else "an HTML page").split())[:120]
+        line = (
+            f"the login endpoint {host} answered with a web page ('{shown}') instead of a login answer: "
+            "Salesforce may be down for maintenance (check status.salesforce.com), or a proxy is in the way"
+        )
     else:
         detail = f"{code}: {text}" if text else code or "no reason given"
         line = f"Salesforce refused the login at {host} ({detail})"

@@ -245,3 +245,18 @@ def test_config_file_settings_apply_and_secrets_are_refused(tmp_path: Path) -> N
     refused = run_cli("audit", "--replay", str(ROOT / "cassettes" / "healthy.yaml"))
     assert refused.exit_code == 2
     assert "secret" in refused.stderr
+
+
+def test_maintenance_page_at_login_is_exit_3_with_a_clean_line() -> None:
+    from tests.simulator.org import MAINTENANCE_PAGE
+
+    with responses.RequestsMock() as mock:
+        mock.add(responses.POST, "https://login.salesforce.com/services/Soap/u/62.0", status=503,
+                 body=MAINTENANCE_PAGE, content_type="text/html;charset=UTF-8")
+        result = run_cli("audit", "--username", "u@x.example", "--password", SECRET_PASSWORD, "--security-token", "",
+                         "--timeout", "1")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (
+        "auditor: the login endpoint login.salesforce.com answered with a web page ('Salesforce - Maintenance') "
+        "instead of a login answer: Salesforce may be down for maintenance (check status.salesforce.com), "
+        "or a proxy is in the way")
