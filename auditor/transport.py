@@ -323,4 +323,6 @@ def _describe_connection_error(url: str, exc: Exception, redactor: Redactor) -> 
         return f"TLS error talking to {host}: the certificate could not be verified (proxy or clock?)"
     if "Name or service not known" in text or "getaddrinfo" in text or "NameResolutionError" in text:
         return f"unknown host {host}: check --instance-url / --domain"
+    if text.startswith("Connection refused by Responses"):  # --replay: not in the recording
+        return redactor.redact(f"cannot reach {host}: the recording has no answer for {urlsplit(url).path}")
     return redactor.redact(f"cannot reach {host}: connection failed")
