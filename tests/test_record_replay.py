@@ -172,3 +172,27 @@ def test_anonymising_is_stable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         return sorted(set(_SF_ID.findall(path.read_text())) | set(m.group(0) for m in _SF_ID.finditer(path.read_text())))
 
     assert fakes(first) == fakes(second)
+
+
+def test_replay_names_the_answer_a_recording_lacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A password login's recording has no userinfo answer (the login answer said who the user
+    is); replayed as a token session, the one line must say what is missing, not blame the network."""
+    from tests import connect_fixtures as fx
+
+    org = healthy_org()
+
+    def login(mock: Any) -> None:
+        mock.add("POST", "https://login.salesforce.com/services/Soap/u/62.0", content_type="text/xml",
+                 body=fx.soap_login_success(server_host=org.host, user_id=USER_ID, org_id=org.org_id))
+
+    cassette = tmp_path / "password.yaml"
+    live = audit_org(org, "--record", str(cassette), monkeypatch=monkeypatch, setup=login,
+                     login=("--username", USERNAME, "--password", "Hunter2-SECRET-pw"))
+    assert live.result.exit_code == 0, live.result.stderr
+    code, report, stderr = replay(cassette)
+    assert (code, report) == (3, None)
+    assert stderr.strip().splitlines()[-1] == (
+        "auditor: cannot reach acme.my.salesforce.com: the recording has no answer for /services/oauth2/userinfo")
+    # With the same login flags the recording replays in full.
+    code, report, _ = replay(cassette, "--username", USERNAME, "--password", "x")
+    assert code == 0 and report == live.report
