@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from auditor.snapshot import MutingRow, OrgSnapshot, PermissionSource, SourceKind, Unavailable
+from auditor.snapshot import MutingRow, ObjectPermissionRow, OrgSnapshot, PermissionSource, SourceKind, Unavailable, UserInfo
 
 # ObjectPermissions flags in the order Salesforce shows them, with their Setup labels.
 OBJECT_PERMISSIONS: tuple[str, ...] = ("read", "create", "edit", "delete", "view_all", "modify_all")
@@ -36,6 +36,10 @@ ACTIVITIES_READABLE = "activities are readable by every user"
 INTERNAL_USERS_READ_USERS = "every internal user can read users"
 QUEUES_NOT_PERMISSION_CONTROLLED = "queues (Group) are not permission-controlled"
 NOTHING_GRANTS_IT = "nothing grants it"
+
+# Objects whose access no ObjectPermissions row decides (reference §2.6 [U]; queues are Group records):
+# a licence ceiling says nothing about them.
+SPECIAL_OBJECTS = frozenset({"task", "event", "user", "group"})
 
 # System permission (PermissionSet field without the "Permissions" prefix) -> Setup label.
 SYSTEM_PERMISSION_LABELS: dict[str, str] = {
@@ -197,11 +201,24 @@ class ObjectAccess:
     # (permission attribute name, "muted by 'X' in permission set group 'Y'") for each permission a
     # muting set removes inside a group the user is assigned.
     muted: tuple[tuple[str, str], ...] = ()
+    # Permissions (attribute names) that nothing grants and the user's licence does not allow, and how
+    # to name that licence ("user licence 'Salesforce Platform'"); empty when the ceiling is unknown.
+    not_licensed: tuple[str, ...] = ()
+    license: str | None = None
 
     def muted_notes(self, labels: tuple[str, ...]) -> tuple[str, ...]:
         """"Edit muted by 'X' in permission set group 'Y'" for each of ``labels`` that a muting set removes."""
         wanted = [(_BY_LABEL.get(label.lower(), label), label) for label in labels]
         return _unique(f"{label} {note}" for name, label in wanted for muted, note in self.muted if muted == name)
+
+    def license_denied(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """The labels among ``labels`` that nothing grants and the user's licence does not allow."""
+        return tuple(label for label in labels if _BY_LABEL.get(label.lower(), label) in self.not_licensed)
+
+    def license_notes(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """"Read, Edit not allowed by user licence 'X'" for those of ``labels`` the licence rules out (or ())."""
+        denied = self.license_denied(labels)
+        return (f"{', '.join(denied)} not allowed by {self.license}",) if denied and self.license else ()
 
     def granted_by(self, permission: str) -> tuple[str, ...]:
         """Sources of one permission, by attribute name ("view_all") or label ("View All")."""
@@ -234,13 +251,59 @@ class _Grants:
         for permission in permissions:
             self._by_permission[permission].setdefault(key, display)
 
-    def result(self, sobject: str, muted: tuple[tuple[str, str], ...] = ()) -> ObjectAccess:
+    def result(self, sobject: str, muted: tuple[tuple[str, str], ...] = (),
+               ceiling: tuple[str, tuple[str, ...]] | None = None) -> ObjectAccess:
+        """The attributed access; ``ceiling`` is (licence display, permissions the licence allows)."""
         values = {name: tuple(granted.values()) for name, granted in self._by_permission.items()}
-        return ObjectAccess(sobject, **values, muted=muted)
+        license: str | None = None
+        denied: tuple[str, ...] = ()
+        if ceiling is not None:
+            license, allowed = ceiling
+            # Only permissions nothing grants: a grant despite the ceiling means the ceiling reading is
+            # wrong, and a pass is never turned into a fail on an unconfirmed reading [U].
+            denied = tuple(name for name in OBJECT_PERMISSIONS if not values[name] and name not in allowed)
+        return ObjectAccess(sobject, read=values["read"], create=values["create"], edit=values["edit"],
+                            delete=values["delete"], view_all=values["view_all"], modify_all=values["modify_all"],
+                            muted=muted, not_licensed=denied, license=license)
 
 
 def _via(source: PermissionSource, system_permission: str) -> str:
     return f"{source.display()} ({SYSTEM_PERMISSION_LABELS.get(system_permission, system_permission)})"
+
+
+def license_display(snapshot: OrgSnapshot, rows: tuple[ObjectPermissionRow, ...]) -> str:
+    """How findings name the user's licence: "user licence 'Salesforce Platform'" (its Id if unnamed)."""
+    user = snapshot.user
+    if isinstance(user, UserInfo) and user.user_license:
+        return f"user licence '{user.user_license}'"
+    return f"the user's licence ({rows[0].source_id})" if rows else "the user's licence"
+
+
+def _ceiling(snapshot: OrgSnapshot, wanted: str) -> tuple[str, tuple[str, ...]] | None:
+    """(licence display, permissions the licence allows on ``wanted``), or None when unknown.
+
+    The licence's ObjectPermissions rows are read as a ceiling: no row for an object = the licence does
+    not allow it [U, reference §2.6]. No rows at all, or rows that could not be read, mean "unknown":
+    never claim a licence restriction without a row set to compare with.
+    """
+    rows = snapshot.license_ceiling
+    if not isinstance(rows, tuple) or not rows or wanted in SPECIAL_OBJECTS:
+        return None
+    row = next((r for r in rows if r.sobject.lower() == wanted), None)
+    allowed = tuple(name for name in OBJECT_PERMISSIONS if row is not None and getattr(row, name))
+    return license_display(snapshot, rows), allowed
+
+
+def objects_without_read(snapshot: OrgSnapshot, sobjects: Iterable[str]) -> tuple[str, ...]:
+    """The objects among ``sobjects`` that nothing grants Read on (no row of the user's sets, no View or
+    Modify All Data), special objects aside; () when the permission data could not be read.
+
+    The collector reads the licence ceiling only when this is not empty, so healthy orgs pay nothing.
+    """
+    try:
+        return tuple(s for s in sobjects if s.lower() not in SPECIAL_OBJECTS and not object_access(snapshot, s).read)
+    except PermissionDataUnavailable:
+        return ()
 
 
 def object_access(snapshot: OrgSnapshot, sobject: str) -> ObjectAccess:
@@ -289,7 +352,7 @@ def object_access(snapshot: OrgSnapshot, sobject: str) -> ObjectAccess:
             grants.add(OBJECT_PERMISSIONS, source.id, _via(source, "ModifyAllData"))
         elif _has(source, "ViewAllData"):
             grants.add(("read", "view_all"), source.id, _via(source, "ViewAllData"))
-    return grants.result(sobject, _muted_pairs(mutes))
+    return grants.result(sobject, _muted_pairs(mutes), _ceiling(snapshot, wanted))
 
 
 # ----------------------------------------------------------------------------- field access

@@ -10,7 +10,7 @@ from auditor.checks.base import Check, join, missing_sources, permission_set_to_
 from auditor.config import AuditConfig, FieldMapping
 from auditor.model import Finding, Status
 from auditor.permissions import ObjectAccess, ignored_sources, object_access, valid_sources
-from auditor.snapshot import FailureKind, ObjectDescribe, OrgSnapshot, Unavailable
+from auditor.snapshot import FailureKind, ObjectDescribe, OrgSnapshot, Unavailable, UserInfo
 from auditor.suspensions import Suspension
 
 # HubSpot's install guide asks for View All and Modify All on these: without them, records that are
@@ -56,6 +56,29 @@ def _muting(access: ObjectAccess, sobject: str, missing: tuple[str, ...], fix: s
     return f" ({'; '.join(notes)})", unmute, notes
 
 
+def _licensed(snapshot: OrgSnapshot, access: ObjectAccess, sobject: str, missing: tuple[str, ...], fix: str,
+              alternative: str) -> tuple[str, str, tuple[str, ...]]:
+    """(message part, remediation, sources) when the user's licence rules out some of ``missing``, read from
+    the licence's ObjectPermissions ceiling [U, reference §2.6]; ("", fix, ()) when it does not or is unknown."""
+    notes = access.license_notes(missing)
+    if not notes:
+        return "", fix, ()
+    denied = access.license_denied(missing)
+    who = user_name(snapshot)
+    current = snapshot.user.user_license if isinstance(snapshot.user, UserInfo) else None
+    example = "" if (current or "").lower() == "salesforce" else " (for example a 'Salesforce' licence)"
+    wanted = f"includes {sobject}" if "Read" in denied else f"allows {join(denied)} on {sobject}"
+    remedy = (
+        f"Give {who} a user licence that {wanted}{example}: Setup > Users > Users > {who} > Edit > User License, "
+        f"then a profile of that licence. Or {alternative}."
+    )
+    rest = tuple(label for label in missing if label not in denied)
+    if rest:
+        remedy += f" Then grant {join(rest)}: {_object_fix(snapshot, sobject, rest)}"
+    them = "it" if len(denied) == 1 else "them"
+    return f": {notes[0]}, so no permission set can grant {them}", remedy, notes
+
+
 def _access_message(access: ObjectAccess, needed: tuple[str, ...], missing: tuple[str, ...]) -> str:
     """"; Read granted (profile 'X')" for the part of ``needed`` that is granted (empty when none is)."""
     have = tuple(label for label in needed if label not in missing)
@@ -77,29 +100,32 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
         access = object_access(snapshot, sobject)
         needed = requirement.needed()
         described = snapshot.describe(sobject)
+        drop = f"drop {sobject} from the sync"
         if isinstance(described, Unavailable) and described.kind is FailureKind.NO_ACCESS and not access.read:
+            licensed, fix, licence = _licensed(snapshot, access, sobject, needed, _object_fix(snapshot, sobject, needed), drop)
             findings.append(
                 OBJECT_ACCESS.finding(
                     Status.FAIL,
                     f"{sobject} is not accessible to {who} (or does not exist in this org): describing it "
-                    f"answered '{described.reason}' and nothing grants Read.",
-                    _object_fix(snapshot, sobject, needed),
+                    f"answered '{described.reason}' and nothing grants Read{licensed}.",
+                    fix,
                     object=sobject,
-                    sources=missing_sources(snapshot),
+                    sources=(*licence, *missing_sources(snapshot)),
                 )
             )
             continue
         missing = access.missing(needed)
         if missing:
             muted, fix, muted_by = _muting(access, sobject, missing, _object_fix(snapshot, sobject, missing))
+            licensed, fix, licence = _licensed(snapshot, access, sobject, missing, fix, drop)
             findings.append(
                 OBJECT_ACCESS.finding(
                     Status.FAIL,
-                    f"{who} lacks {join(missing)} on {sobject} (HubSpot needs {join(needed)}){muted}"
+                    f"{who} lacks {join(missing)} on {sobject} (HubSpot needs {join(needed)}){muted}{licensed}"
                     f"{_access_message(access, needed, missing)}.",
                     fix,
                     object=sobject,
-                    sources=(*muted_by, *missing_sources(snapshot)),
+                    sources=(*licence, *muted_by, *missing_sources(snapshot)),
                 )
             )
         else:
@@ -114,14 +140,16 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
             )
         sharing_gaps = access.missing(("View All", "Modify All"))
         if sobject.lower() in _SHARING_SENSITIVE and access.read and sharing_gaps:
+            licensed, fix, licence = _licensed(snapshot, access, sobject, sharing_gaps,
+                                               _object_fix(snapshot, sobject, sharing_gaps), "share the records with it")
             findings.append(
                 OBJECT_ACCESS.finding(
                     Status.WARN,
                     f"{join(sharing_gaps)} missing on {sobject}: records not shared with {who} will not sync "
-                    "(HubSpot's install guide asks for View All and Modify All).",
-                    _object_fix(snapshot, sobject, sharing_gaps),
+                    f"(HubSpot's install guide asks for View All and Modify All){licensed}.",
+                    fix,
                     object=sobject,
-                    sources=missing_sources(snapshot),
+                    sources=(*licence, *missing_sources(snapshot)),
                 )
             )
     return findings
@@ -229,16 +257,18 @@ def _run_lookup_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
         missing = access.missing(needed)
         if missing:
             muted, fix, muted_by = _muting(access, item.target, missing, _object_fix(snapshot, item.target, missing))
+            licensed, fix, licence = _licensed(snapshot, access, item.target, missing, fix,
+                                               f"stop syncing the lookup {item.path[-2]}")
             findings.append(
                 LOOKUP_ACCESS.finding(
                     Status.FAIL,
                     f"{item.target} is reached by the synced lookup {via}, but {who} lacks {join(missing)} on it"
-                    f"{muted}{_access_message(access, needed, missing)}. HubSpot needs {join(needed)} on every object "
-                    "a synced lookup reaches.",
+                    f"{muted}{licensed}{_access_message(access, needed, missing)}. HubSpot needs {join(needed)} on "
+                    "every object a synced lookup reaches.",
                     fix,
                     object=item.target,
                     lookup_path=item.path,
-                    sources=(*muted_by, *missing_sources(snapshot)),
+                    sources=(*licence, *muted_by, *missing_sources(snapshot)),
                 )
             )
         else:

@@ -182,3 +182,19 @@ def plan_mutings(version: str, group_ids: list[str], mapped_fields: list[str]) -
             "SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions "
             f"WHERE ParentId IN {components} AND Field IN {_in_list(mapped_fields)}"), True))
     return tuple(subs)
+
+
+def plan_license_ceiling(version: str, license_id: str) -> tuple[SubRequest, ...]:
+    """One more round, only when a synced object gets no Read from any of the user's sets: the
+    ObjectPermissions rows of the user's licence.
+
+    ObjectPermissions.ParentId may be a UserLicense [C O-OP]. That such rows are the licence's ceiling
+    (a row per object the licence allows, with the most it allows; no row = the licence does not allow
+    the object) is [U]: the collector keeps the rows as read, and the checks claim a licence restriction
+    only when there are rows to compare with. Sent as a composite so the licence id stays out of the
+    recorded URLs (``--record --anonymize`` rewrites ids in answers, not in query strings).
+    """
+    return (SubRequest("license_ceiling", query_url(version,
+        "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, "
+        f"PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE ParentId = {soql_literal(license_id)}"),
+        True),)
