@@ -135,7 +135,10 @@ def test_maintenance_page_on_everything_is_org_unavailable(monkeypatch: pytest.M
     run = audit_org(with_faults(Fault(r".*", 503, MAINTENANCE_PAGE, HTML)), monkeypatch=monkeypatch)
     assert run.result.exit_code == 1
     assert run.report["would_suspend"] == ["SF_ORG_UNAVAILABLE"]
-    assert run.status("org-availability") == "fail"
+    (finding,) = run.findings("org-availability")
+    assert finding["status"] == "fail" and "/services/oauth2/userinfo" in finding["message"]
+    assert run.status("unexpected-answers") == "pass"
+    assert run.paths == ["/services/oauth2/userinfo"] * ATTEMPTS  # nothing more is asked of an org that is down
 
 
 def test_persistent_unknown_exception_is_server_error(monkeypatch: pytest.MonkeyPatch) -> None:
