@@ -69,11 +69,12 @@ def _object_lines(snapshot: OrgSnapshot, config: AuditConfig, sobject: str) -> l
         return lines + [f"  object permissions unavailable: {exc}"]
     for name in OBJECT_PERMISSIONS:
         label = PERMISSION_LABELS[name]
-        notes = access.muted_notes((label,)) + access.license_notes((label,))
-        lines.append(_grants(label, access.granted_by(name), notes))
+        licence = (f"not allowed by {access.license}",) if name in access.not_licensed else ()
+        lines.append(_grants(label, access.granted_by(name), access.muted_notes((label,)) + licence))
     if access.not_licensed:
-        lines.append(f"  {access.license} does not allow {', '.join(PERMISSION_LABELS[n] for n in access.not_licensed)} "
-                     f"on {sobject}: no permission set can grant {'it' if len(access.not_licensed) == 1 else 'them'}.")
+        denied = ", ".join(PERMISSION_LABELS[n] for n in access.not_licensed)
+        them = "it" if len(access.not_licensed) == 1 else "them"
+        lines.append(f"  {access.license} does not allow {denied} on {sobject}, so no permission set can grant {them}.")
     return lines
 
 
