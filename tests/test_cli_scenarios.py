@@ -52,6 +52,9 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("admin-audits-integration-user", (), 0, [], [("api-enabled", "pass", None), ("object-access", "pass", "Campaign"),
                                                   ("field-access", "pass", "Contact")]),
     ("describe-disagrees", (), 0, [], [("field-access", "warn", "Contact.Email")]),
+    ("license-without-campaign", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Campaign"),
+                                                                  ("lookup-access", "fail", "Campaign"),
+                                                                  ("object-access", "pass", "Lead")]),
     # Same recorded org, different inputs: the planned HubSpot allocation.
     ("healthy", ("--hubspot-allocation", "1000", "--expected-records", "5000"), 1, ["HUBSPOT_API_LIMIT"],
      [("hubspot-allocation", "fail", None)]),

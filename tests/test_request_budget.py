@@ -116,6 +116,24 @@ def test_small_pages_add_exactly_the_pages_needed(big: FakeOrg) -> None:
         big.page_size = 2000
 
 
+def test_a_licence_that_rules_out_a_synced_object_costs_one_more_composite(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.simulator.scenarios import healthy_org, license_without_campaign
+
+    # Campaign gets no Read from the user's sets: one composite reads the licence's ceiling. Orgs where
+    # every synced object is readable (demo, healthy) never send it.
+    monkeypatch.chdir(ROOT)
+    result = run_cli("audit", "--replay", "cassettes/license-without-campaign.yaml", "--format", "json", "--debug")
+    assert _usage(result) == (3 + 1, 2 + 1)
+    assert _requests_sent(result) == [
+        "GET /services/data/v62.0/limits",
+        "GET /services/oauth2/userinfo",
+        "POST /services/data/v62.0/composite",
+        "POST /services/data/v62.0/composite",
+    ]
+    assert _usage(_audit(license_without_campaign())) == (4, 3)
+    assert _usage(_audit(healthy_org())) == _usage(_audit(demo_org())) == (3, 2)
+
+
 def test_permission_set_groups_cost_one_round_each() -> None:
     from tests.simulator.scenarios import access_via_group
 

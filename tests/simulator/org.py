@@ -120,11 +120,13 @@ class FakeOrg:
     users: list[FakeUser] = field(default_factory=list)
     connected_user_id: str = ""
     profiles: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (name, license id)
-    licenses: dict[str, str] = field(default_factory=dict)  # id -> name
+    licenses: dict[str, str] = field(default_factory=dict)  # id -> name (ids start with 100)
     perm_sets: list[PermSet] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
-    object_perms: list[dict[str, Any]] = field(default_factory=list)  # ParentId, SobjectType, Permissions*
+    # ParentId, SobjectType, Permissions*. ParentId is polymorphic [C O-OP]: a permission set, a muting set, or
+    # a UserLicense (a licence's rows are its ceiling [U]); only the auditor's filters keep them apart.
+    object_perms: list[dict[str, Any]] = field(default_factory=list)
     field_perms: list[dict[str, Any]] = field(default_factory=list)  # ParentId, SobjectType, Field, Permissions*
     describes: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> describe kwargs
     triggers: list[dict[str, Any]] = field(default_factory=list)
@@ -364,6 +366,9 @@ class FakeOrg:
         return rows
 
     def _parents(self, soql: str) -> set[str]:
+        single = re.search(r"\bParentId\s*=\s*'(\w+)'", soql)
+        if single:  # one parent, e.g. a UserLicense: its rows sit in the same table as the sets' rows
+            return {single.group(1)}
         component = re.search(r"FROM\s+PermissionSetGroupComponent\s+WHERE\s+PermissionSetGroupId\s+IN\s+\(('[^)]*')\)", soql)
         if component:
             return {row[1] for row in self._components(set(re.findall(r"'([^']*)'", component.group(1))))}

@@ -32,6 +32,7 @@ ADMIN_ID = "0055g00000AbCdEAAV"
 PROFILE_ID = "00e5g000001Q8nOAAS"
 ADMIN_PROFILE_ID = "00e5g000000VvAaAAK"
 LICENSE_ID = "1005g000000cVbrAAE"
+PLATFORM_LICENSE_ID = "1005g000000cVbsAAE"
 PROFILE_SET = "0PS5g000006rQq1GAE"
 SYNC_SET = "0PS5g000006rQq2GAE"
 GROUP_SET = "0PS5g000006rQq3GAE"
@@ -262,6 +263,26 @@ def admin_session() -> FakeOrg:
     return org
 
 
+def license_without_campaign() -> FakeOrg:
+    """The integration user's profile has the "Salesforce Platform" licence, which does not include Campaign:
+    the profile's set has no Campaign row and no permission set could add one. The licence's own
+    ObjectPermissions rows (ParentId = the UserLicense; read as its ceiling [U], reference §2.6) cover the
+    other synced objects.
+
+    Stylised: the real Salesforce Platform licence leaves out Leads and Opportunities too [S Salesforce Help,
+    features of Lightning Platform licences]; only Campaign is left out here, to isolate one object. Like
+    every scenario, the simulator answers describes whoever asks, so the user's describe of Campaign
+    succeeds; whether it would fail in a real org is [U] (reference §7 item 2), and the check names the
+    licence on that path too (tests/test_issue4_license.py).
+    """
+    org = healthy_org()
+    org.licenses[PLATFORM_LICENSE_ID] = "Salesforce Platform"
+    org.profiles[PROFILE_ID] = ("HubSpot Integration", PLATFORM_LICENSE_ID)
+    org.object_perms = [r for r in org.object_perms if r["SobjectType"] != "Campaign"]
+    org.object_perms += [object_row(PLATFORM_LICENSE_ID, o, delete=True) for o in (*SYNCED, "Asset", "Document")]
+    return org
+
+
 def describe_disagrees() -> FakeOrg:
     """FieldPermissions grant Edit on Contact.Email, but describe (as the user) says it is not updateable."""
     org = healthy_org()
@@ -332,6 +353,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("admin-audits-integration-user", admin_session,
              ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
              description="an admin session audits the integration user by username (composite references)"),
+    Scenario("license-without-campaign", license_without_campaign,
+             description="the integration user's licence (Salesforce Platform) does not include Campaign"),
     Scenario("describe-disagrees", describe_disagrees, ("--hubspot-allocation", "20000"),
              description="FieldPermissions grant Edit on Contact.Email but describe says it is not updateable"),
     Scenario("missing-field-mapping", healthy_org, ("--mappings", "{dir}/missing-field.csv"), {"missing-field.csv": MISSING_FIELD_MAPPINGS},
