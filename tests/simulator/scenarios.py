@@ -45,7 +45,7 @@ SYNCED = ("Lead", "Contact", "Account", "Opportunity")
 def _row_id(prefix: str, key: str) -> str:
     """A stable, Salesforce-shaped 18-character id derived from the row's content."""
     digest = hashlib.sha256(key.encode()).hexdigest().upper()
-    return f"{prefix}5g0000{digest[:9]}AAA"
+    return f"{prefix}5g0{digest[:9]}AAA"  # 3 + 3 + 9 + 3 = 18 characters, like a real id
 
 
 def object_row(parent: str, sobject: str, *, create: bool = True, edit: bool = True, delete: bool = False,
