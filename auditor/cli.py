@@ -25,6 +25,7 @@ import typer
 
 from auditor.checks import evaluate
 from auditor.collect import CollectTarget, Strategy, collect, collect_identity, refusal_snapshot
+from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, AuditorError, UsageError
 from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
@@ -240,6 +241,7 @@ def audit(
     debug: bool = Debug,
     config_file: Optional[Path] = ConfigFile,
     strategy: Strategy = typer.Option(Strategy.COMPOSITE, "--strategy", hidden=True, help="composite (default) or naive (one request per describe/query; the bench baseline)."),
+    trust_status: Optional[bool] = typer.Option(None, "--trust-status/--no-trust-status", help="Also ask Salesforce Trust (api.status.salesforce.com, public, no token sent) about incidents and maintenance on the org's instance: one more HTTP request, not an API call. Default: off, or the trust_status setting."),
 ) -> None:
     """Audit the org as the integration user and report which suspensions would occur."""
     if anonymize and record is None:
@@ -249,6 +251,7 @@ def audit(
     values = dict(instance_url=instance_url, access_token=access_token, username=username, password=password,
                   security_token=security_token, domain=domain, client_id=client_id, client_secret=client_secret,
                   private_key_file=private_key_file, target_org=target_org, api_version=api_version)
+    ask_trust = trust_status if trust_status is not None else bool(settings.get("trust_status", False))
 
     if snapshot_in is not None:
         try:
@@ -264,7 +267,7 @@ def audit(
                                record=record is not None, offline=replay is not None)
             collected: OrgSnapshot | None = None
             try:
-                collected = _collect(options, session, config, user, strategy)
+                collected = _collect(options, session, config, user, strategy, trust_status=ask_trust)
             finally:
                 # Recorded even when the audit stops early: that is when a recording helps most.
                 if record is not None and session.stats.exchanges:
@@ -289,14 +292,16 @@ def audit(
 
 
 def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,
-             strategy: Strategy) -> OrgSnapshot:
+             strategy: Strategy, *, trust_status: bool = False) -> OrgSnapshot:
     from auditor.connect import ApiAccessRefused
 
     try:
         connection = _open_connection(options, session)
     except ApiAccessRefused as refused:
         target = CollectTarget(session, options.instance_url or "", {}, options.api_version)
-        return refusal_snapshot(target, refused.error_code, refused.message, at_login=True)
+        refused_snapshot = refusal_snapshot(target, refused.error_code, refused.message, at_login=True)
+        # The instance is unknown: with --trust-status the trust part says so (nothing is sent).
+        return with_trust_status(refused_snapshot, session) if trust_status else refused_snapshot
     identity = connection.identity
     target = CollectTarget(
         session=session,
@@ -309,7 +314,7 @@ def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditC
     )
     who = f" as {identity.username}" if identity and identity.username else ""
     _say(f"auditing {connection.instance_url}{who} ({connection.auth_method})")
-    snapshot = collect(target, config, target_user=user, strategy=strategy)
+    snapshot = collect(target, config, target_user=user, strategy=strategy, trust_status=trust_status)
     # Report the full cost, the login and identity requests included.
     from dataclasses import replace
 

@@ -20,7 +20,7 @@ else:  # pragma: no cover
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "instance_url": str, "username": str, "domain": str, "client_id": str, "private_key_file": str,
     "target_org": str, "api_version": (str, float), "mappings": str, "hubspot_allocation": int,
-    "expected_records": int, "headroom_percent": (int, float),
+    "expected_records": int, "headroom_percent": (int, float), "trust_status": bool,
 }
 _SECRETS = {"password", "access_token", "security_token", "client_secret", "private_key", "token", "secret"}
 
@@ -57,7 +57,8 @@ def load_settings(explicit: Path | None, cwd: Path | None = None) -> dict[str, A
         if key not in _TYPES:
             raise UsageError(f"config {source}: unknown setting '{key}' (known: {', '.join(sorted(_TYPES))})")
         expected = _TYPES[key]
-        if isinstance(value, bool) or not isinstance(value, expected):
+        # bool is a subclass of int: "hubspot_allocation = true" must not pass as 1. Only bool keys take one.
+        if (isinstance(value, bool) and expected is not bool) or not isinstance(value, expected):
             raise UsageError(f"config {source}: '{key}' has the wrong type")
     if "api_version" in settings:
         settings["api_version"] = str(settings["api_version"])

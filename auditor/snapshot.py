@@ -237,6 +237,49 @@ class ApiRefusal:
 
 
 @dataclass(frozen=True)
+class TrustMaintenance:
+    """One maintenance Salesforce Trust lists for the instance (reference §5). Times are ISO-8601 UTC."""
+
+    id: str
+    name: str | None
+    planned_start: str | None  # plannedStartTime
+    planned_end: str | None  # plannedEndTime
+    availability: str | None  # message.availability: fullyAvailable, available, readOnly, unavailable
+    maintenance_type: str | None  # message.maintenanceType: release, scheduledMaintenance, emergencyMaintenance
+    event_status: str | None = None  # message.eventStatus (values [U])
+
+
+@dataclass(frozen=True)
+class TrustIncidentImpact:
+    type: str | None  # e.g. performanceDegradation, featureServiceDisruption
+    severity: str | None  # minor / major
+    start_time: str | None
+    end_time: str | None  # null while ongoing [U]
+
+    @property
+    def ongoing(self) -> bool:
+        return self.end_time is None
+
+
+@dataclass(frozen=True)
+class TrustIncident:
+    id: str
+    impacts: tuple[TrustIncidentImpact, ...]
+
+
+@dataclass(frozen=True)
+class TrustStatus:
+    """The instance's status on the public Trust API (``--trust-status``; reference §5)."""
+
+    instance: str  # the "key" Trust answered for, e.g. "USA596"
+    status: str  # OK, MAINTENANCE_CORE, MINOR_INCIDENT_CORE, MAJOR_INCIDENT_CORE, ... (kept as sent)
+    is_active: bool | None
+    release_version: str | None
+    maintenances: tuple[TrustMaintenance, ...]
+    incidents: tuple[TrustIncident, ...]
+
+
+@dataclass(frozen=True)
 class ApiUsage:
     http_requests: int = 0
     api_calls: int = 0  # calls counted against DailyApiRequests (composite = 1)
@@ -268,6 +311,9 @@ class OrgSnapshot:
     # synced object gets no Read from any of the user's sets, so None = not needed (and absent from
     # snapshots saved before issue 4). An empty tuple or Unavailable means the ceiling is unknown.
     license_ceiling: Part[tuple[ObjectPermissionRow, ...]] | None = None
+    # The instance's Salesforce Trust status, read only with --trust-status: None = not requested (and absent
+    # from snapshots saved before it existed). Unavailable = requested but unknown (no answer, odd answer).
+    trust: Part[TrustStatus] | None = None
 
     def describe(self, sobject: str) -> Part[ObjectDescribe] | None:
         """The describe of ``sobject``; None when the collector never asked for it."""

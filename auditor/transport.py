@@ -212,14 +212,18 @@ class GuardedSession(requests.Session):
         # requests sends ``data`` when given and ``json`` only otherwise: check what will be sent.
         body = kwargs.get("data") or kwargs.get("json")
         check_read_only(method_s, url_s, headers, body)
-        fixed_timeout = "timeout" in kwargs
+        # A caller's own timeout in seconds (the Trust request's 5 s) is one more cap: --timeout and the
+        # deadline still apply. A (connect, read) tuple is sent as given.
+        given = kwargs.get("timeout")
+        cap = float(given) if isinstance(given, (int, float)) and not isinstance(given, bool) else None
+        fixed_timeout = "timeout" in kwargs and cap is None
 
         attempt = 0
         failed_attempts: list[tuple[int | None, str]] = []
         while True:
             attempt += 1
             if not fixed_timeout:  # each attempt may wait only for what is left of the deadline
-                kwargs["timeout"] = self._remaining_timeout()
+                kwargs["timeout"] = self._remaining_timeout(cap)
             started = time.monotonic()
             try:
                 response = super().request(method_s, url_s, *args, **kwargs)
@@ -256,13 +260,14 @@ class GuardedSession(requests.Session):
 
     # ------------------------------------------------------------------ helpers
 
-    def _remaining_timeout(self) -> float:
+    def _remaining_timeout(self, cap: float | None = None) -> float:
+        limit = self.timeout if cap is None else min(self.timeout, cap)
         if self.deadline_at is None:
-            return self.timeout
+            return limit
         left = self.deadline_at - time.monotonic()
         if left <= 0:
             raise AuditIncomplete("the audit ran past its --deadline; nothing more was sent")
-        return min(self.timeout, left)
+        return min(limit, left)
 
     def _time_left(self, delay: float) -> bool:
         return self.deadline_at is None or time.monotonic() + delay < self.deadline_at

@@ -8,13 +8,15 @@ import auditor.checks as checks_module
 from auditor.checks import CHECKS, Check, evaluate
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
-from auditor.snapshot import ApiRefusal, LimitValue, Limits, OrgSnapshot
+from auditor.snapshot import ApiRefusal, LimitValue, Limits, OrgSnapshot, TrustStatus
 from auditor.suspensions import Suspension
 from tests.factory import make_config, make_snapshot, permission_set, profile_source
 
 
 def test_healthy_org_passes_every_check() -> None:
-    findings = evaluate(make_snapshot(), make_config())
+    # trust-status speaks only when Trust was asked (--trust-status): here Trust says OK.
+    trust = TrustStatus("NA224", "OK", True, "Winter '27 Patch 4.2", (), ())
+    findings = evaluate(make_snapshot(trust=trust), make_config())
     assert [f for f in findings if f.status is not Status.PASS] == []
     assert {f.check for f in findings} == {c.id for c in CHECKS}
 
@@ -57,7 +59,9 @@ def test_api_refusal_fails_api_enabled_and_stops_every_other_check() -> None:
     refusal = ApiRefusal("API_CURRENTLY_DISABLED", "API is disabled for this User", at_login=True)
     findings = evaluate(make_snapshot(api_refusal=refusal), make_config())
     by_check = {f.check: f for f in findings}
-    assert len(by_check) == len(findings) == len(CHECKS)
+    # trust-status reads nothing through the org's API, so it runs; not requested, it says nothing.
+    assert "trust-status" not in by_check
+    assert len(by_check) == len(findings) == len(CHECKS) - 1
     assert by_check.pop("api-enabled").status is Status.FAIL
     for finding in by_check.values():
         assert finding.status is Status.ERROR

@@ -55,6 +55,11 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("license-without-campaign", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Campaign"),
                                                                   ("lookup-access", "fail", "Campaign"),
                                                                   ("object-access", "pass", "Lead")]),
+    # --trust-status (in the scenarios' arguments): the recordings hold Trust's answer. Windows are chosen so
+    # the verdict does not depend on the day of the replay (tests/simulator/scenarios.py).
+    ("trust-maintenance", (), 1, ["SF_ORG_UNAVAILABLE"], [("trust-status", "fail", None), ("trust-status", "warn", None),
+                                                         ("org-availability", "pass", None)]),
+    ("trust-minor-incident", (), 0, [], [("trust-status", "warn", None), ("org-availability", "pass", None)]),
     # Same recorded org, different inputs: the planned HubSpot allocation.
     ("healthy", ("--hubspot-allocation", "1000", "--expected-records", "5000"), 1, ["HUBSPOT_API_LIMIT"],
      [("hubspot-allocation", "fail", None)]),
@@ -119,6 +124,17 @@ def test_demo_costs_three_requests_and_two_api_calls(monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(ROOT)
     _, document, _ = audit_json("demo")
     assert document["api_usage"] == {"http_requests": 3, "api_calls": 2}
+
+
+def test_trust_status_costs_one_http_request_and_no_api_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json("trust-maintenance")
+    assert document["api_usage"] == {"http_requests": 4, "api_calls": 2}
+    running = next(f for f in document["findings"] if f["check"] == "trust-status" and f["status"] == "fail")
+    assert running["message"] == (
+        "Maintenance 'USA596 Read-Only Database Maintenance' (scheduledMaintenance, read-only) on instance USA596 is "
+        "running now: 2025-01-01 00:00 UTC to 2099-01-01 00:00 UTC.")
+    assert "schedule the first sync outside the maintenance window" in running["remediation"]
 
 
 def test_second_page_costs_one_more_request(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,6 +12,7 @@ from auditor.checks.fields import FIELD_ACCESS, FIELD_MAPPINGS
 from auditor.checks.limits import DAILY_API_HEADROOM, DATA_STORAGE, FILE_STORAGE, HUBSPOT_ALLOCATION
 from auditor.checks.objects import HUBSPOT_PERMISSION_SET, LOOKUP_ACCESS, OBJECT_ACCESS
 from auditor.checks.org import ORG_AVAILABILITY, ROW_LOCK_RISK, SERVER_ERRORS, UNEXPECTED_ANSWERS
+from auditor.checks.trust import TRUST_STATUS
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
 from auditor.snapshot import OrgSnapshot
@@ -30,14 +31,16 @@ CHECKS: tuple[Check, ...] = (
     HUBSPOT_ALLOCATION,
     ROW_LOCK_RISK,
     ORG_AVAILABILITY,
+    TRUST_STATUS,
     SERVER_ERRORS,
     UNEXPECTED_ANSWERS,
 )
 
 CHECKS_BY_ID: dict[str, Check] = {check.id: check for check in CHECKS}
 
-# The only check that means something when Salesforce refused API access: it explains the refusal.
-_RUNS_WITHOUT_API = frozenset({API_ENABLED.id})
+# Checks that mean something when Salesforce refused API access: api-enabled explains the refusal;
+# trust-status reads nothing through the org's API (and emits nothing unless --trust-status was given).
+_RUNS_WITHOUT_API = frozenset({API_ENABLED.id, TRUST_STATUS.id})
 
 
 def _run_one(check: Check, snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:

@@ -42,6 +42,7 @@ from auditor.collect.parse import (
     user_record,
 )
 from auditor.collect.plan import plan_audit, plan_group_aggregates, plan_license_ceiling, plan_mutings, plan_whoami
+from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, UsageError
 from auditor.permissions import objects_without_read
@@ -404,13 +405,17 @@ def collect_identity(target: CollectTarget) -> tuple[OrgInfo | Unavailable, User
 
 
 def collect(target: CollectTarget, config: AuditConfig, *, target_user: str | None = None,
-            strategy: Strategy = Strategy.COMPOSITE) -> OrgSnapshot:
+            strategy: Strategy = Strategy.COMPOSITE, trust_status: bool = False) -> OrgSnapshot:
     """Read everything the checks need, in as few requests as Salesforce allows.
+
+    With ``trust_status``, one more request, last and off the org: the instance's public Trust status
+    (auditor/collect/trust.py; it never carries the org's token).
 
     Raises AuditIncomplete when the session is rejected, UsageError for an unknown ``--user``.
     Every other failure is recorded in the snapshot as Unavailable with its reason.
     """
-    return _Collection(target, config, strategy).run(target_user)
+    snapshot = _Collection(target, config, strategy).run(target_user)
+    return with_trust_status(snapshot, target.session) if trust_status else snapshot
 
 
 # Used by classify-based callers (the CLI maps login-time errors with the same rules).

@@ -23,6 +23,7 @@ import requests
 import responses
 
 from tests.simulator.describes import describe as build_describe
+from tests.simulator.trust import FakeTrust
 
 JSON = "application/json;charset=UTF-8"
 Handler = Callable[[str, str], tuple[int, dict[str, str], str]]
@@ -137,6 +138,7 @@ class FakeOrg:
     group_assignment_has_set: bool = True  # whether a group assignment's PermissionSetId is filled
     muting_sets: list[MutingSet] = field(default_factory=list)
     group_components: list[tuple[str, str]] = field(default_factory=list)  # (group id, PermissionSet id)
+    trust: FakeTrust | None = None  # the public Trust API, answered alongside the org (--trust-status)
 
     _cursors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _cursor_seq: int = 0
@@ -151,6 +153,8 @@ class FakeOrg:
         pattern = re.compile(re.escape(self.base) + r"/.*")
         for method in ("GET", "POST", "PATCH", "PUT", "DELETE"):
             mock.add_callback(method, pattern, callback=self._callback)
+        if self.trust is not None:
+            self.trust.install(mock)
 
     def _callback(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         url = urllib.parse.urlsplit(request.url or "")

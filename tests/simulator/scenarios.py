@@ -26,6 +26,7 @@ from tests.simulator.org import (
     PermSet,
     error_body,
 )
+from tests.simulator.trust import FakeTrust, impact, incident, instance_status, maintenance
 
 USER_ID = "0055g00000DxZzCAAV"
 ADMIN_ID = "0055g00000AbCdEAAV"
@@ -290,6 +291,34 @@ def describe_disagrees() -> FakeOrg:
     return org
 
 
+# Trust's answers (reference §5) for the --trust-status scenarios. --replay collects again, at the real time
+# of the replay, and the check compares Trust's windows with that collection time: so the windows give the
+# same verdict whatever day a cassette is replayed (until 2099). A maintenance from 2025 to 2099 is running;
+# one planned in 2099 is beyond the 24-hour forecast. The "starts within 24 hours" warn is tested on
+# hand-built snapshots (tests/test_checks_trust.py), whose collection time is fixed.
+RUNNING_READ_ONLY = maintenance(918273, "USA596 Read-Only Database Maintenance", "2025-01-01T00:00:00.000Z",
+                                "2099-01-01T00:00:00.000Z", maintenance_type="scheduledMaintenance")
+FAR_RELEASE = maintenance(918274, "USA596 Summer '99 Major Release", "2099-06-13T03:00:00.000Z",
+                          "2099-06-13T08:00:00.000Z")
+
+
+def trust_maintenance() -> FakeOrg:
+    """Trust reports MAINTENANCE_CORE with a read-only maintenance running on the org's instance."""
+    org = healthy_org()
+    org.trust = FakeTrust({org.instance_name: instance_status(
+        org.instance_name, "MAINTENANCE_CORE", maintenances=(RUNNING_READ_ONLY, FAR_RELEASE))})
+    return org
+
+
+def trust_minor_incident() -> FakeOrg:
+    """Trust reports MINOR_INCIDENT_CORE (an ongoing minor performance degradation); a release far ahead."""
+    org = healthy_org()
+    org.trust = FakeTrust({org.instance_name: instance_status(
+        org.instance_name, "MINOR_INCIDENT_CORE", maintenances=(FAR_RELEASE,),
+        incidents=(incident(27182, impact(31415, "2026-11-29T23:10:00.000Z")),))})
+    return org
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -359,6 +388,10 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              description="FieldPermissions grant Edit on Contact.Email but describe says it is not updateable"),
     Scenario("missing-field-mapping", healthy_org, ("--mappings", "{dir}/missing-field.csv"), {"missing-field.csv": MISSING_FIELD_MAPPINGS},
              description="a mapping names a field that does not exist"),
+    Scenario("trust-maintenance", trust_maintenance, ("--trust-status", "--hubspot-allocation", "20000"),
+             description="--trust-status: Trust lists a read-only maintenance running on the org's instance"),
+    Scenario("trust-minor-incident", trust_minor_incident, ("--trust-status", "--hubspot-allocation", "20000"),
+             description="--trust-status: Trust reports a minor incident on the org's instance"),
 )}
 
 
