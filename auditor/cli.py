@@ -17,6 +17,7 @@ import os
 import time
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import urlsplit
@@ -47,7 +48,7 @@ from auditor.transport import GuardedSession, RetryPolicy
 
 if TYPE_CHECKING:
     from auditor.anonymize import Anonymizer
-    from auditor.connect import Connection, ConnectionOptions
+    from auditor.connect import Connection, ConnectionOptions, Identity
 
 # auditor.connect (simple-salesforce, zeep) and auditor.cassette (responses) are imported where
 # they are used, so `auditor --help` starts without them.
@@ -129,17 +130,26 @@ def _connection_options(values: dict[str, Any], settings: dict[str, Any], replay
     return ConnectionOptions(**options)
 
 
+@dataclass(frozen=True)
+class _Replay:
+    instance_url: str
+    identity: Identity | None  # from a recorded login answer, when the recording has one
+
+
 @contextlib.contextmanager
-def _offline(replay: Path | None) -> Iterator[str | None]:
-    """Replay a cassette for the duration of the command; yields the cassette's org URL."""
+def _offline(replay: Path | None) -> Iterator[_Replay | None]:
+    """Replay a cassette for the duration of the command."""
     if replay is None:
         yield None
         return
     from auditor import cassette
+    from auditor.connect import identity_from_login_answer
 
     entries = cassette.load_cassette(replay)
+    identity = next((found for entry in entries
+                     if (found := identity_from_login_answer(entry["url"], entry["status"], str(entry["body"])))), None)
     with cassette.replaying(entries):
-        yield cassette.cassette_instance_url(entries)
+        yield _Replay(cassette.cassette_instance_url(entries), identity)
 
 
 def _session(options: ConnectionOptions, *, timeout: float | None, deadline: float | None, debug: bool,
@@ -163,12 +173,17 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
-def _open_connection(options: ConnectionOptions, session: GuardedSession) -> Connection:
+def _open_connection(options: ConnectionOptions, session: GuardedSession, replayed: _Replay | None = None) -> Connection:
     from auditor.connect import connect, connection_redactor, resolve_missing_secrets
 
     options = resolve_missing_secrets(options, _interactive(), lambda prompt: getpass.getpass(f"{prompt}: "))
     session.redactor = connection_redactor(options)
-    return connect(options, session)
+    connection = connect(options, session)
+    if connection.identity is None and replayed is not None:
+        # A recording made with a password/JWT/client-credentials login names the user in its
+        # login answer and has no userinfo answer to replay.
+        connection.identity = replayed.identity
+    return connection
 
 
 # ----------------------------------------------------------------------------- audit
@@ -261,13 +276,13 @@ def audit(
         except SnapshotFormatError as exc:
             raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
     else:
-        with _offline(replay) as replay_url:
-            options = _connection_options(values, settings, replay_url)
+        with _offline(replay) as replayed:
+            options = _connection_options(values, settings, replayed.instance_url if replayed else None)
             session = _session(options, timeout=timeout, deadline=deadline, debug=debug,
                                record=record is not None, offline=replay is not None)
             collected: OrgSnapshot | None = None
             try:
-                collected = _collect(options, session, config, user, strategy, trust_status=ask_trust)
+                collected = _collect(options, session, config, user, strategy, trust_status=ask_trust, replayed=replayed)
             finally:
                 # Recorded even when the audit stops early: that is when a recording helps most.
                 if record is not None and session.stats.exchanges:
@@ -292,11 +307,11 @@ def audit(
 
 
 def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,
-             strategy: Strategy, *, trust_status: bool = False) -> OrgSnapshot:
+             strategy: Strategy, *, trust_status: bool = False, replayed: _Replay | None = None) -> OrgSnapshot:
     from auditor.connect import ApiAccessRefused
 
     try:
-        connection = _open_connection(options, session)
+        connection = _open_connection(options, session, replayed)
     except ApiAccessRefused as refused:
         target = CollectTarget(session, options.instance_url or "", {}, options.api_version)
         refused_snapshot = refusal_snapshot(target, refused.error_code, refused.message, at_login=True)
@@ -349,11 +364,11 @@ def whoami(
                   private_key_file=private_key_file, target_org=target_org, api_version=api_version)
     from auditor.connect import ApiAccessRefused
 
-    with _offline(replay) as replay_url:
-        options = _connection_options(values, settings, replay_url)
+    with _offline(replay) as replayed:
+        options = _connection_options(values, settings, replayed.instance_url if replayed else None)
         session = _session(options, timeout=timeout, deadline=None, debug=debug, record=False, offline=replay is not None)
         try:
-            connection = _open_connection(options, session)
+            connection = _open_connection(options, session, replayed)
         except ApiAccessRefused as refused:
             raise AuditIncomplete(f"Salesforce refused API access ({refused.error_code}): {refused.message}") from None
         identity = connection.identity
@@ -430,11 +445,11 @@ def explain(
         except SnapshotFormatError as exc:
             raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
     else:
-        with _offline(replay) as replay_url:
-            options = _connection_options(values, settings, replay_url)
+        with _offline(replay) as replayed:
+            options = _connection_options(values, settings, replayed.instance_url if replayed else None)
             session = _session(options, timeout=timeout, deadline=deadline, debug=debug, record=False,
                                offline=replay is not None)
-            snapshot = _collect(options, session, config, user, Strategy.COMPOSITE)
+            snapshot = _collect(options, session, config, user, Strategy.COMPOSITE, replayed=replayed)
     if snapshot.api_refusal is not None:
         raise AuditIncomplete(f"Salesforce refused API access ({snapshot.api_refusal.error_code}): {snapshot.api_refusal.message}")
     try:

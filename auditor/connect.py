@@ -20,6 +20,7 @@ CLI can report them as the SF_API_DISABLED finding. Every message goes through a
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -428,6 +429,26 @@ class _LoginAnswerCapture:
         match = _ID_URL.search(id_url) if isinstance(id_url, str) else None
         if match:
             self.identity = Identity(user_id=match.group(2), org_id=match.group(1), username=self.username)
+
+
+def identity_from_login_answer(url: str, status: int, body: str) -> Identity | None:
+    """The identity in a recorded login answer (SOAP loginResponse or OAuth token JSON), if any.
+
+    ``--replay`` of a recording made with a password, JWT or client-credentials login has no
+    userinfo answer (the login said who the user is), so the identity is read back from here.
+    """
+    if status != 200:
+        return None
+    capture = _LoginAnswerCapture(None)
+    path = urlsplit(url).path
+    try:
+        if path.startswith("/services/Soap/u/") or path.startswith("/services/Soap/c/"):
+            capture._read_soap(body.encode("utf-8"))
+        elif path == "/services/oauth2/token":
+            capture._read_oauth(json.loads(body))
+    except (ValueError, ET.ParseError):
+        return None
+    return capture.identity
 
 
 # --------------------------------------------------------------------------- connect

@@ -260,3 +260,21 @@ def test_maintenance_page_at_login_is_exit_3_with_a_clean_line() -> None:
         "auditor: the login endpoint login.salesforce.com answered with a web page ('Salesforce - Maintenance') "
         "instead of a login answer: Salesforce may be down for maintenance (check status.salesforce.com), "
         "or a proxy is in the way")
+
+
+def test_a_jwt_recording_replays_without_login_flags(org: tuple[FakeOrg, responses.RequestsMock], tmp_path: Path) -> None:
+    """CI records with JWT; the login answer names the user, so no userinfo answer is recorded.
+    Replaying must still work with nothing but --replay."""
+    fake, mock = org
+    mock.add(responses.POST, "https://login.salesforce.com/services/oauth2/token",
+             json=fx.oauth_token_success(instance_url=fake.base, org_id=fake.org_id, user_id=USER_ID))
+    _install(fake, mock)
+    recording = tmp_path / "ci.yaml"
+    live = run_cli("audit", "--client-id", "3MVG9FAKECONSUMERKEY", "--username", "hubspot.sync@acme.example.com",
+                   "--private-key-file", str(_private_key_file(tmp_path)), "-f", "json", "--record", str(recording))
+    assert live.exit_code == 0, live.stderr
+    mock.stop()
+    replayed = run_cli("audit", "--replay", str(recording), "-f", "json")
+    assert replayed.exit_code == 0, replayed.stderr
+    findings = lambda result: [(f["check"], f["status"], f["object"], f["field"]) for f in _report(result)["findings"]]  # noqa: E731
+    assert findings(replayed) == findings(live)

@@ -174,9 +174,9 @@ def test_anonymising_is_stable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert fakes(first) == fakes(second)
 
 
-def test_replay_names_the_answer_a_recording_lacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_password_recording_replays_without_login_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A password login's recording has no userinfo answer (the login answer said who the user
-    is); replayed as a token session, the one line must say what is missing, not blame the network."""
+    is): the identity is read back from the recorded login answer, so --replay alone suffices."""
     from tests import connect_fixtures as fx
 
     org = healthy_org()
@@ -189,10 +189,25 @@ def test_replay_names_the_answer_a_recording_lacks(tmp_path: Path, monkeypatch: 
     live = audit_org(org, "--record", str(cassette), monkeypatch=monkeypatch, setup=login,
                      login=("--username", USERNAME, "--password", "Hunter2-SECRET-pw"))
     assert live.result.exit_code == 0, live.result.stderr
-    code, report, stderr = replay(cassette)
-    assert (code, report) == (3, None)
-    assert stderr.strip().splitlines()[-1] == (
-        "auditor: cannot reach acme.my.salesforce.com: the recording has no answer for /services/oauth2/userinfo")
-    # With the same login flags the recording replays in full.
+    code, report, _ = replay(cassette)
+    assert code == 0 and report is not None
+    # Same findings; the cost differs by the login request, which a token replay does not send.
+    assert {**report, "api_usage": None} == {**live.report, "api_usage": None}
+    assert report["api_usage"]["http_requests"] == live.report["api_usage"]["http_requests"] - 1
+    # With the same login flags the recording replays in full too.
     code, report, _ = replay(cassette, "--username", USERNAME, "--password", "x")
     assert code == 0 and report == live.report
+
+
+def test_replay_names_the_answer_a_recording_lacks(tmp_path: Path) -> None:
+    """A recording cut short (no /composite answer): one line saying what is missing, not a network error."""
+    import yaml
+
+    document = yaml.safe_load((ROOT / "cassettes" / "healthy.yaml").read_text(encoding="utf-8"))
+    document["responses"] = [e for e in document["responses"] if not e["response"]["url"].endswith("/composite")]
+    cut = tmp_path / "cut.yaml"
+    cut.write_text(yaml.safe_dump(document), encoding="utf-8")
+    code, report, stderr = replay(cut)
+    assert (code, report) == (3, None)
+    assert stderr.strip().splitlines()[-1] == (
+        "auditor: cannot reach acme.my.salesforce.com: the recording has no answer for /services/data/v62.0/composite")
