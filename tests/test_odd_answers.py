@@ -155,11 +155,12 @@ def test_odd_answer_is_an_error_finding(entries: Entries, check: str, status: st
 
 def test_no_assignment_at_all_is_an_error_not_missing_permissions() -> None:
     """Every user has the profile's permission set among its assignments: none at all is an odd
-    answer (rows hidden from the caller), not 'nothing is granted' with dozens of false fails."""
+    answer (rows hidden from the caller), not 'nothing is granted' with dozens of false fails.
+    Like every other odd answer it is reported under UNKNOWN_ERROR (exit 1)."""
     result = audit(with_subrequest(HEALTHY, "assignments", lambda r: r["body"].update(records=[], totalSize=0)))
     report = report_of(result)
-    assert result.exit_code == 3  # incomplete: nothing can be said about permissions
-    assert report["would_suspend"] == []
+    assert result.exit_code == 1
+    assert report["would_suspend"] == ["UNKNOWN_ERROR"]
     assert statuses(report, "api-enabled") == {"error"}
     assert statuses(report, "object-access") == {"error"}
     (finding,) = [f for f in report["findings"] if f["check"] == "api-enabled"]

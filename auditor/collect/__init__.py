@@ -38,6 +38,7 @@ from auditor.collect.parse import (
     parse_part,
     parse_sources,
     parse_triggers,
+    parse_user,
     query_records,
     user_record,
 )
@@ -182,6 +183,15 @@ class _Collection:
         self.failed_parts.append((what, failure))
         return failure
 
+    def parsed(self, rows: list[dict[str, Any]] | Unavailable, what: str, parser: Callable[[Any], Any]) -> Any:
+        """Parse rows already fetched; rows of the wrong shape are an unexpected answer like any other."""
+        if isinstance(rows, Unavailable):
+            return rows
+        result = parse_part(Answer(200, rows), what, parser)
+        if isinstance(result, Unavailable):
+            self._failed(what, result)
+        return result
+
     def part(self, answers: dict[str, Answer], ref: str, what: str, parser: Callable[[Any], Any]) -> Any:
         result = parse_part(answers.get(ref), what, parser)
         if isinstance(result, Unavailable):
@@ -230,17 +240,15 @@ class _Collection:
         )
         mutings: tuple[MutingRow, ...] | Unavailable = ()
         if not isinstance(assignments, Unavailable):
-            sources = parse_part(Answer(200, assignments), "PermissionSetAssignment", parse_sources)
+            sources = self.parsed(assignments, "PermissionSetAssignment", parse_sources)
             if not isinstance(sources, Unavailable):
                 sources, object_rows, field_rows = self._group_fallback(assignments, sources, object_rows, field_rows)
                 mutings = self._mutings(assignments)
-        object_permissions = object_rows if isinstance(object_rows, Unavailable) else parse_part(
-            Answer(200, object_rows), "ObjectPermissions", parse_object_permissions)
-        field_permissions = field_rows if isinstance(field_rows, Unavailable) else parse_part(
-            Answer(200, field_rows), "FieldPermissions", parse_field_permissions)
-
-        triggers = self.records(answers, "triggers", "ApexTrigger")
-        package = self.records(answers, "hubspot_package", "HubSpot permission set")
+        object_permissions = self.parsed(object_rows, "ObjectPermissions", parse_object_permissions)
+        field_permissions = self.parsed(field_rows, "FieldPermissions", parse_field_permissions)
+        triggers = self.parsed(self.records(answers, "triggers", "ApexTrigger"), "ApexTrigger", parse_triggers)
+        package = self.parsed(self.records(answers, "hubspot_package", "HubSpot permission set"),
+                              "HubSpot permission set", parse_hubspot_package)
         describes = tuple(
             (name, self.part(answers, f"describe_{name}", f"describe of {name}", parse_describe))
             for name in self.config.objects_in_scope()
@@ -256,9 +264,8 @@ class _Collection:
             field_permissions=field_permissions,
             describes=describes,
             limits=self.part({"limits": limits_answer}, "limits", "/limits", parse_limits),
-            triggers=triggers if isinstance(triggers, Unavailable) else parse_part(Answer(200, triggers), "ApexTrigger", parse_triggers),
-            hubspot_package=package if isinstance(package, Unavailable) else parse_part(
-                Answer(200, package), "HubSpot permission set", parse_hubspot_package),
+            triggers=triggers,
+            hubspot_package=package,
             service_events=self._service_events(),
             collected_at=_now(),
             api_usage=_usage(self.target.session),
@@ -297,19 +304,11 @@ class _Collection:
         licence = answers.get("license")
         profile_body = profile.body if profile is not None and profile.ok and isinstance(profile.body, dict) else {}
         licence_body = licence.body if licence is not None and licence.ok and isinstance(licence.body, dict) else {}
-        try:
-            return UserInfo(
-                id=str(record["Id"]),
-                username=str(record["Username"]),
-                name=str(record.get("Name") or record["Username"]),
-                is_active=bool(record["IsActive"]),
-                user_type=str(record.get("UserType") or "Standard"),
-                profile_id=str(record["ProfileId"]),
-                profile_name=profile_body.get("Name") if isinstance(profile_body.get("Name"), str) else None,
-                user_license=licence_body.get("Name") if isinstance(licence_body.get("Name"), str) else None,
-            )
-        except KeyError as exc:
-            return self._failed("User", Unavailable(FailureKind.UNEXPECTED, f"User: unexpected answer (missing {exc})"))
+        user: UserInfo | Unavailable = parse_part(
+            Answer(200, record), "User", lambda body: parse_user(body, profile_body, licence_body))
+        if isinstance(user, Unavailable):
+            self._failed("User", user)
+        return user
 
     def _group_fallback(self, assignments: list[dict[str, Any]], sources: Any, object_rows: Any, field_rows: Any) -> tuple[Any, Any, Any]:
         missing = sorted({
@@ -325,7 +324,7 @@ class _Collection:
         more_fields = self.records(answers, "group_field_permissions", "FieldPermissions (groups)") if fields else []
         if isinstance(group_sets, Unavailable):
             return group_sets, object_rows, field_rows
-        extra = parse_part(Answer(200, group_sets), "permission set group aggregates", lambda rows: group_sources(rows, assignments))
+        extra = self.parsed(group_sets, "permission set group aggregates", lambda rows: group_sources(rows, assignments))
         if isinstance(extra, Unavailable):
             return extra, object_rows, field_rows
         combined_objects = more_objects if isinstance(more_objects, Unavailable) else (

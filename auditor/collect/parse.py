@@ -28,6 +28,7 @@ from auditor.snapshot import (
     SourceKind,
     Trigger,
     Unavailable,
+    UserInfo,
 )
 
 T = TypeVar("T")
@@ -191,6 +192,24 @@ def user_record(body: Any) -> dict[str, Any]:
             raise Malformed("no such user")
         return records[0]
     return record
+
+
+def parse_user(record: Any, profile: dict[str, Any], licence: dict[str, Any]) -> UserInfo:
+    """The User record plus the names from the profile and licence answers (those may be missing:
+    a user without access to Profile still gets audited, with the names unknown)."""
+    user = _dict(record, "User")
+    profile_name = profile.get("Name")
+    licence_name = licence.get("Name")
+    return UserInfo(
+        id=_str(user, "Id"),
+        username=_str(user, "Username"),
+        name=_opt_str(user, "Name") or _str(user, "Username"),
+        is_active=_bool(user, "IsActive"),
+        user_type=_str(user, "UserType"),
+        profile_id=_str(user, "ProfileId"),
+        profile_name=profile_name if isinstance(profile_name, str) else None,
+        user_license=licence_name if isinstance(licence_name, str) else None,
+    )
 
 
 def parse_limits(body: Any) -> Limits:
