@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
@@ -110,6 +110,7 @@ def check_read_only(method: str, url: str, headers: Mapping[str, str], body: Any
     """
     verb = method.upper()
     path = urlsplit(url).path
+    _check_no_method_override(url)
     if verb == "GET":
         _check_get(path)
         return
@@ -128,6 +129,15 @@ def check_read_only(method: str, url: str, headers: Mapping[str, str], body: Any
             _check_composite_body(body, path)
             return
     raise ReadOnlyViolation(f"refused {verb} {path}: the auditor only reads from the org")
+
+
+def _check_no_method_override(url: str) -> None:
+    """Salesforce REST honours ``?_HttpMethod=PATCH`` (or DELETE) on a POST as the real verb
+    [S: REST API "Using the _HttpMethod parameter"]; the auditor never needs it, so refuse any URL
+    that carries it rather than reason about which verbs it could turn into."""
+    query = urlsplit(url).query
+    if any(name.lower() == "_httpmethod" for name, _ in parse_qsl(query, keep_blank_values=True)):
+        raise ReadOnlyViolation(f"refused {urlsplit(url).path}: the _HttpMethod override is not allowed")
 
 
 def _soap_operation(body: Any) -> str | None:
@@ -158,6 +168,8 @@ def _check_composite_body(body: Any, path: str) -> None:
         if not isinstance(method, str) or method.upper() != "GET":
             raise ReadOnlyViolation(f"refused POST {path}: subrequest method {method!r} is not GET")
         sub_url = sub.get("url")
+        if isinstance(sub_url, str):
+            _check_no_method_override(sub_url)
         _check_get(urlsplit(sub_url).path if isinstance(sub_url, str) else "")
 
 

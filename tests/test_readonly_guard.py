@@ -232,3 +232,28 @@ def test_check_read_only_is_usable_on_its_own() -> None:
     check_read_only("POST", COMPOSITE, {}, composite("GET"))
     with pytest.raises(ReadOnlyViolation, match="only reads"):
         check_read_only("DELETE", f"{DATA}/sobjects/Account/001", {}, None)
+
+
+@pytest.mark.parametrize("url", [
+    "https://acme.my.salesforce.com/services/data/v62.0/sobjects/Account/0015g00000AbCdEAAA?_HttpMethod=PATCH",
+    "https://acme.my.salesforce.com/services/data/v62.0/composite?_HttpMethod=DELETE",
+    "https://acme.my.salesforce.com/services/data/v62.0/query?q=SELECT+Id+FROM+User&_httpmethod=DELETE",
+])
+def test_the_http_method_override_parameter_is_refused(url: str) -> None:
+    from auditor.errors import ReadOnlyViolation
+    from auditor.transport import check_read_only
+
+    method = "GET" if "/query" in url else "POST"
+    body = {"compositeRequest": [{"method": "GET", "url": "/services/data/v62.0/limits", "referenceId": "a"}]}
+    with pytest.raises(ReadOnlyViolation, match="_HttpMethod"):
+        check_read_only(method, url, {}, body)
+
+
+def test_a_composite_subrequest_with_the_override_is_refused() -> None:
+    from auditor.errors import ReadOnlyViolation
+    from auditor.transport import check_read_only
+
+    body = {"compositeRequest": [{"method": "GET", "referenceId": "a",
+                                  "url": "/services/data/v62.0/sobjects/Account/0015g00000AbCdEAAA?_HttpMethod=DELETE"}]}
+    with pytest.raises(ReadOnlyViolation, match="_HttpMethod"):
+        check_read_only("POST", "https://acme.my.salesforce.com/services/data/v62.0/composite", {}, body)
