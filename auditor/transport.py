@@ -75,6 +75,7 @@ class RetriedFailure:
     status: int | None  # None: no answer (connection error, timeout)
     note: str
     recovered: bool  # a later attempt of the same request succeeded
+    host: str = ""  # so a failure of another host (Salesforce Trust) never reads as the org's
 
 
 @dataclass
@@ -299,7 +300,8 @@ class GuardedSession(requests.Session):
     def _note_failures(self, url: str, attempts: list[tuple[int | None, str]], *, recovered: bool) -> None:
         with self._lock:
             for status, note in attempts:
-                self.failures.append(RetriedFailure(urlsplit(url).path, status, note, recovered))
+                parts = urlsplit(url)
+                self.failures.append(RetriedFailure(parts.path, status, note, recovered, parts.netloc))
 
     def _log(self, method: str, url: str, status: int | None, started: float, note: str = "") -> None:
         if self.debug is None:

@@ -322,3 +322,23 @@ def test_json_error_body_on_a_503_is_still_unavailable(monkeypatch: pytest.Monke
     assert run.result.exit_code == 1
     assert run.report["would_suspend"] == ["SF_ORG_UNAVAILABLE"]
     assert "SERVER_UNAVAILABLE" in run.findings("org-availability")[0]["message"]
+
+
+def test_retried_failures_of_another_host_are_not_the_orgs() -> None:
+    """A retried 503 from Salesforce Trust (or any other host) must never read as the org being down."""
+    from types import SimpleNamespace
+
+    from auditor.collect import CollectTarget, Strategy, _Collection
+    from auditor.config import AuditConfig
+    from auditor.snapshot import FailureKind
+    from auditor.transport import RetriedFailure
+
+    session = SimpleNamespace(failures=[
+        RetriedFailure("/v1/instances/USA596/status", 503, "Service Unavailable", False, "api.status.salesforce.com"),
+        RetriedFailure("/services/data/v62.0/limits", 503, "Service Unavailable", True, "acme.my.salesforce.com"),
+        RetriedFailure("/services/Soap/u/62.0", 503, "Service Unavailable", True, "login.salesforce.com"),
+    ])
+    target = CollectTarget(session, "https://acme.my.salesforce.com", {}, "62.0")  # type: ignore[arg-type]
+    events = _Collection(target, AuditConfig(), Strategy.COMPOSITE)._service_events()
+    assert sorted(e.path for e in events) == ["/services/Soap/u/62.0", "/services/data/v62.0/limits"]
+    assert all(e.kind is FailureKind.ORG_UNAVAILABLE and e.recovered for e in events)

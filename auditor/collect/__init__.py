@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -96,6 +97,11 @@ def refusal_snapshot(target: CollectTarget, code: str, message: str, *, at_login
         describes=(), limits=skipped, triggers=skipped, hubspot_package=skipped,
         api_refusal=ApiRefusal(code, message, at_login), collected_at=_now(), api_usage=_usage(target.session),
     )
+
+
+def _is_login_host(host: str) -> bool:
+    """The login hosts answer for the org too: login/test.salesforce.com and My Domain hosts."""
+    return host in ("login.salesforce.com", "test.salesforce.com") or host.endswith(".my.salesforce.com")
 
 
 class _OrgDown(Exception):
@@ -373,7 +379,10 @@ class _Collection:
 
     def _service_events(self) -> tuple[ServiceEvent, ...]:
         events: list[ServiceEvent] = []
+        org_host = urlsplit(self.target.instance_url).netloc
         for failure in getattr(self.target.session, "failures", []):
+            if failure.host and failure.host != org_host and not _is_login_host(failure.host):
+                continue  # another service (Salesforce Trust): its outages are not the org's
             kind = FailureKind.ORG_UNAVAILABLE if failure.status in (503, None) else FailureKind.SERVER_ERROR
             message = failure.note or (f"HTTP {failure.status}" if failure.status else "no answer")
             events.append(ServiceEvent(kind, failure.path, failure.status, None, message, failure.recovered))
