@@ -59,6 +59,23 @@ def test_object_access_only_via_a_permission_set_group_passes() -> None:
     assert one(findings, Status.PASS, object="Opportunity").sources == ("permission set group 'Sales Ops'",)
 
 
+def test_object_access_warns_when_a_group_is_not_recalculated() -> None:
+    group = permission_set_group("Sales Ops", status="Outdated")
+    snapshot = with_sources(without_source(make_snapshot(), HUBSPOT_SYNC_SET_ID), group)
+    snapshot = with_object_rows(snapshot, *(object_row(group.id, o, *ALL_OBJECT_PERMISSIONS) for o in SYNCED_SOBJECTS))
+    findings = run_check("object-access", snapshot)
+    warning = one(findings, Status.WARN, object=None)
+    assert "'Sales Ops' has status Outdated" in warning.message
+    assert "Permission Set Groups > Sales Ops" in warning.remediation
+    assert with_status(findings, Status.FAIL) == []
+
+
+def test_object_access_says_nothing_of_an_updated_group() -> None:
+    group = permission_set_group("Sales Ops")
+    snapshot = with_sources(make_snapshot(), group)
+    assert not [f for f in run_check("object-access", snapshot) if "status" in f.message]
+
+
 def test_object_access_passes_with_modify_all_data_and_no_object_rows() -> None:
     snapshot = make_snapshot(
         sources=(profile_source("ApiEnabled", "ModifyAllData", "EditTask", label="System Administrator"),),

@@ -10,7 +10,7 @@ from auditor.checks.base import Check, join, missing_sources, permission_set_to_
 from auditor.config import AuditConfig, FieldMapping
 from auditor.model import Finding, Status
 from auditor.permissions import ObjectAccess, ignored_sources, object_access, valid_sources
-from auditor.snapshot import FailureKind, ObjectDescribe, OrgSnapshot, Unavailable, UserInfo
+from auditor.snapshot import FailureKind, ObjectDescribe, OrgSnapshot, SourceKind, Unavailable, UserInfo
 from auditor.suspensions import Suspension
 
 # HubSpot's install guide asks for View All and Modify All on these: without them, records that are
@@ -152,7 +152,28 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
                     sources=(*licence, *missing_sources(snapshot)),
                 )
             )
-    return findings
+    return findings + _stale_groups(snapshot)
+
+
+def _stale_groups(snapshot: OrgSnapshot) -> list[Finding]:
+    """A permission set group whose Status is not Updated (Outdated, Updating, Failed) may grant
+    what its aggregate set held before the last change [S/U reference §2.5]: the verdicts above
+    rest on that aggregate, so say so."""
+    if isinstance(snapshot.sources, Unavailable):
+        return []
+    stale = sorted({(s.label, s.group_status) for s in snapshot.sources
+                    if s.kind is SourceKind.GROUP and s.group_status not in (None, "Updated")})
+    return [
+        OBJECT_ACCESS.finding(
+            Status.WARN,
+            f"Permission set group '{label}' has status {status}: its aggregate permissions may not reflect "
+            "recent changes, so the access it grants may differ from what this audit read.",
+            f"Setup > Users > Permission Set Groups > {label}: wait for the recalculation to finish, or "
+            "recalculate it, then run the audit again.",
+            sources=(f"permission set group '{label}'",),
+        )
+        for label, status in stale
+    ]
 
 
 OBJECT_ACCESS = Check(
