@@ -160,7 +160,8 @@ def test_api_disabled_for_the_user_at_login_is_a_finding() -> None:
     assert "API_CURRENTLY_DISABLED" in finding["message"]
 
 
-def test_unknown_host_is_exit_3_one_line() -> None:
+def test_unknown_host_is_exit_3_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("auditor.cli.time.sleep", lambda _seconds: None)  # the retries' back-off
     error = requests.ConnectionError("Failed to resolve 'nope.my.salesforce.com' ([Errno -2] Name or service not known)")
     with responses.RequestsMock() as mock:
         mock.add(responses.GET, "https://nope.my.salesforce.com/services/oauth2/userinfo", body=error)
@@ -247,7 +248,8 @@ def test_config_file_settings_apply_and_secrets_are_refused(tmp_path: Path) -> N
     assert "secret" in refused.stderr
 
 
-def test_maintenance_page_at_login_is_exit_3_with_a_clean_line() -> None:
+def test_maintenance_page_at_login_is_exit_3_with_a_clean_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("auditor.cli.time.sleep", lambda _seconds: None)  # the retries' back-off
     from tests.simulator.org import MAINTENANCE_PAGE
 
     with responses.RequestsMock() as mock:
