@@ -94,6 +94,16 @@ class _ConnectArgs:
         self.values = values
 
 
+# The connection flags every command shares (audit, whoami, explain declare them alike).
+_CONNECTION_FLAGS = ("instance_url", "access_token", "username", "password", "security_token", "domain",
+                     "client_id", "client_secret", "private_key_file", "target_org", "api_version")
+
+
+def _connection_values(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The connection flags out of a command's arguments (its ``locals()``)."""
+    return {name: arguments[name] for name in _CONNECTION_FLAGS}
+
+
 def _connection_options(values: dict[str, Any], settings: dict[str, Any], replay_url: str | None) -> ConnectionOptions:
     from auditor.connect import ConnectionOptions
 
@@ -263,9 +273,7 @@ def audit(
         raise UsageError("--anonymize only applies with --record FILE")
     settings = load_settings(config_file)
     config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom)
-    values = dict(instance_url=instance_url, access_token=access_token, username=username, password=password,
-                  security_token=security_token, domain=domain, client_id=client_id, client_secret=client_secret,
-                  private_key_file=private_key_file, target_org=target_org, api_version=api_version)
+    values = _connection_values(locals())
     ask_trust = trust_status if trust_status is not None else bool(settings.get("trust_status", False))
 
     if snapshot_in is not None:
@@ -359,9 +367,7 @@ def whoami(
     if output_format not in ("text", "json"):
         raise UsageError(f"--format {output_format}: use text or json")
     settings = load_settings(config_file)
-    values = dict(instance_url=instance_url, access_token=access_token, username=username, password=password,
-                  security_token=security_token, domain=domain, client_id=client_id, client_secret=client_secret,
-                  private_key_file=private_key_file, target_org=target_org, api_version=api_version)
+    values = _connection_values(locals())
     from auditor.connect import ApiAccessRefused
 
     with _offline(replay) as replayed:
@@ -434,9 +440,7 @@ def explain(
 
     settings = load_settings(config_file)
     config = _audit_config(settings, mappings, None, None, None)
-    values = dict(instance_url=instance_url, access_token=access_token, username=username, password=password,
-                  security_token=security_token, domain=domain, client_id=client_id, client_secret=client_secret,
-                  private_key_file=private_key_file, target_org=target_org, api_version=api_version)
+    values = _connection_values(locals())
     if snapshot_in is not None:
         try:
             snapshot = snapshot_from_json(snapshot_in.read_text(encoding="utf-8"))
