@@ -26,6 +26,12 @@ _CUSTOM_SUFFIXES = ("__c", "__mdt", "__e", "__x", "__b")
 
 _USER_FIELDS = "Id,Username,Name,IsActive,UserType,ProfileId"
 _ORG_FIELDS = "Id,Name,OrganizationType,InstanceName,IsSandbox,TrialExpirationDate,NamespacePrefix"
+# The columns parse.parse_object_permissions / parse_field_permissions read: one definition each.
+OBJECT_PERMISSIONS_SELECT = (
+    "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, "
+    "PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions"
+)
+FIELD_PERMISSIONS_SELECT = "SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions"
 SYSTEM_PERMISSIONS = ("ApiEnabled", "ViewAllData", "ModifyAllData", "ViewSetup", "ManageUsers", "EditTask", "EditEvent")
 
 
@@ -107,12 +113,11 @@ def plan_audit(config: AuditConfig, version: str, org_id: str, user_id: str | No
     # Not filtered by object: lookups can lead to objects only the describes reveal, and one
     # user's sets rarely hold more than a page of object rows.
     subs.append(SubRequest("object_permissions", query_url(version,
-        "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, "
-        f"PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE ParentId IN {assigned}"), True))
+        f"{OBJECT_PERMISSIONS_SELECT} WHERE ParentId IN {assigned}"), True))
     fields = sorted({m.qualified for m in config.mappings})
     if fields:
         subs.append(SubRequest("field_permissions", query_url(version,
-            "SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions "
+            f"{FIELD_PERMISSIONS_SELECT} "
             f"WHERE ParentId IN {assigned} AND Field IN {_in_list(fields)}"), True))
     standard = [o for o in objects if not o.endswith(_CUSTOM_SUFFIXES)]
     subs.append(SubRequest("triggers", query_url(version,
@@ -145,12 +150,11 @@ def plan_group_aggregates(version: str, group_ids: list[str], mapped_fields: lis
             f"SELECT Id, Name, Label, NamespacePrefix, Type, PermissionSetGroupId, {perms} FROM PermissionSet "
             f"WHERE PermissionSetGroupId IN {groups}"), True),
         SubRequest("group_object_permissions", query_url(version,
-            "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, "
-            f"PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE ParentId IN {aggregate}"), True),
+            f"{OBJECT_PERMISSIONS_SELECT} WHERE ParentId IN {aggregate}"), True),
     ]
     if mapped_fields:
         subs.append(SubRequest("group_field_permissions", query_url(version,
-            "SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions "
+            f"{FIELD_PERMISSIONS_SELECT} "
             f"WHERE ParentId IN {aggregate} AND Field IN {_in_list(mapped_fields)}"), True))
     return tuple(subs)
 
@@ -174,12 +178,11 @@ def plan_mutings(version: str, group_ids: list[str], mapped_fields: list[str]) -
             "SELECT PermissionSetGroupId, PermissionSetId, PermissionSet.Name FROM PermissionSetGroupComponent "
             f"WHERE PermissionSetGroupId IN {groups}"), True),
         SubRequest("muting_object_permissions", query_url(version,
-            "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, "
-            f"PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE ParentId IN {components}"), True),
+            f"{OBJECT_PERMISSIONS_SELECT} WHERE ParentId IN {components}"), True),
     ]
     if mapped_fields:
         subs.append(SubRequest("muting_field_permissions", query_url(version,
-            "SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions "
+            f"{FIELD_PERMISSIONS_SELECT} "
             f"WHERE ParentId IN {components} AND Field IN {_in_list(mapped_fields)}"), True))
     return tuple(subs)
 
@@ -195,6 +198,5 @@ def plan_license_ceiling(version: str, license_id: str) -> tuple[SubRequest, ...
     recorded URLs (``--record --anonymize`` rewrites ids in answers, not in query strings).
     """
     return (SubRequest("license_ceiling", query_url(version,
-        "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, "
-        f"PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE ParentId = {soql_literal(license_id)}"),
+        f"{OBJECT_PERMISSIONS_SELECT} WHERE ParentId = {soql_literal(license_id)}"),
         True),)
