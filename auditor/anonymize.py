@@ -14,7 +14,7 @@ import re
 _ID = re.compile(r"\b([a-zA-Z0-9]{3})([a-zA-Z0-9]{12})([a-zA-Z0-9]{3})?\b")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
 # Key prefixes of records that identify a customer: org, user, profile, permission sets and
-# assignments, groups, licences, objects' records. Anything else is left as is.
+# assignments, groups, licenses, objects' records. Anything else is left as is.
 _PREFIXES = ("00D", "005", "00e", "0PS", "0Pa", "0PG", "100", "001", "003", "00Q", "006", "701", "00T", "01q")
 # The identity answers name the connected user, who is not the audited one with --user: OAuth
 # userinfo ("name", and "nickname", the username's local part) and the SOAP login's userFullName.

@@ -406,7 +406,7 @@ def whoami(
         else:
             state = "" if user.is_active else ", INACTIVE"
             lines.append(f"User:       {user.username} ({user.id}), {user.name}{state}")
-            lines.append(f"Profile:    {user.profile_name or '?'} (licence {user.user_license or '?'})")
+            lines.append(f"Profile:    {user.profile_name or '?'} (license {user.user_license or '?'})")
         typer.echo("\n".join(lines))
     if isinstance(org, Unavailable) or isinstance(user, Unavailable):
         raise typer.Exit(EXIT_INCOMPLETE)

@@ -38,7 +38,7 @@ QUEUES_NOT_PERMISSION_CONTROLLED = "queues (Group) are not permission-controlled
 NOTHING_GRANTS_IT = "nothing grants it"
 
 # Objects whose access no ObjectPermissions row decides (reference §2.6 [U]; queues are Group records):
-# a licence ceiling says nothing about them.
+# a license ceiling says nothing about them.
 SPECIAL_OBJECTS = frozenset({"task", "event", "user", "group"})
 
 # System permission (PermissionSet field without the "Permissions" prefix) -> Setup label.
@@ -201,8 +201,8 @@ class ObjectAccess:
     # (permission attribute name, "muted by 'X' in permission set group 'Y'") for each permission a
     # muting set removes inside a group the user is assigned.
     muted: tuple[tuple[str, str], ...] = ()
-    # Permissions (attribute names) that nothing grants and the user's licence does not allow, and how
-    # to name that licence ("user licence 'Salesforce Platform'"); empty when the ceiling is unknown.
+    # Permissions (attribute names) that nothing grants and the user's license does not allow, and how
+    # to name that license ("user license 'Salesforce Platform'"); empty when the ceiling is unknown.
     not_licensed: tuple[str, ...] = ()
     license: str | None = None
 
@@ -212,11 +212,11 @@ class ObjectAccess:
         return _unique(f"{label} {note}" for name, label in wanted for muted, note in self.muted if muted == name)
 
     def license_denied(self, labels: tuple[str, ...]) -> tuple[str, ...]:
-        """The labels among ``labels`` that nothing grants and the user's licence does not allow."""
+        """The labels among ``labels`` that nothing grants and the user's license does not allow."""
         return tuple(label for label in labels if _BY_LABEL.get(label.lower(), label) in self.not_licensed)
 
     def license_notes(self, labels: tuple[str, ...]) -> tuple[str, ...]:
-        """"Read, Edit not allowed by user licence 'X'" for those of ``labels`` the licence rules out (or ())."""
+        """"Read, Edit not allowed by user license 'X'" for those of ``labels`` the license rules out (or ())."""
         denied = self.license_denied(labels)
         return (f"{', '.join(denied)} not allowed by {self.license}",) if denied and self.license else ()
 
@@ -253,7 +253,7 @@ class _Grants:
 
     def result(self, sobject: str, muted: tuple[tuple[str, str], ...] = (),
                ceiling: tuple[str, tuple[str, ...]] | None = None) -> ObjectAccess:
-        """The attributed access; ``ceiling`` is (licence display, permissions the licence allows)."""
+        """The attributed access; ``ceiling`` is (license display, permissions the license allows)."""
         values = {name: tuple(granted.values()) for name, granted in self._by_permission.items()}
         license: str | None = None
         denied: tuple[str, ...] = ()
@@ -272,19 +272,19 @@ def _via(source: PermissionSource, system_permission: str) -> str:
 
 
 def license_display(snapshot: OrgSnapshot, rows: tuple[ObjectPermissionRow, ...]) -> str:
-    """How findings name the user's licence: "user licence 'Salesforce Platform'" (its Id if unnamed)."""
+    """How findings name the user's license: "user license 'Salesforce Platform'" (its Id if unnamed)."""
     user = snapshot.user
     if isinstance(user, UserInfo) and user.user_license:
-        return f"user licence '{user.user_license}'"
-    return f"the user's licence ({rows[0].source_id})" if rows else "the user's licence"
+        return f"user license '{user.user_license}'"
+    return f"the user's license ({rows[0].source_id})" if rows else "the user's license"
 
 
 def _ceiling(snapshot: OrgSnapshot, wanted: str) -> tuple[str, tuple[str, ...]] | None:
-    """(licence display, permissions the licence allows on ``wanted``), or None when unknown.
+    """(license display, permissions the license allows on ``wanted``), or None when unknown.
 
-    The licence's ObjectPermissions rows are read as a ceiling: no row for an object = the licence does
+    The license's ObjectPermissions rows are read as a ceiling: no row for an object = the license does
     not allow it [U, reference §2.6]. No rows at all, or rows that could not be read, mean "unknown":
-    never claim a licence restriction without a row set to compare with.
+    never claim a license restriction without a row set to compare with.
     """
     rows = snapshot.license_ceiling
     if not isinstance(rows, tuple) or not rows or wanted in SPECIAL_OBJECTS:
@@ -298,7 +298,7 @@ def objects_without_read(snapshot: OrgSnapshot, sobjects: Iterable[str]) -> tupl
     """The objects among ``sobjects`` that nothing grants Read on (no row of the user's sets, no View or
     Modify All Data), special objects aside; () when the permission data could not be read.
 
-    The collector reads the licence ceiling only when this is not empty, so healthy orgs pay nothing.
+    The collector reads the license ceiling only when this is not empty, so healthy orgs pay nothing.
     """
     try:
         return tuple(s for s in sobjects if s.lower() not in SPECIAL_OBJECTS and not object_access(snapshot, s).read)

@@ -306,7 +306,7 @@ class OrgSnapshot:
     # Muting permission sets of the user's permission set groups (read only when the user has group
     # assignments). Absent from snapshots saved before issue 4: they load with no mutings.
     mutings: Part[tuple[MutingRow, ...]] = ()
-    # The object permissions the user's licence allows at most: ObjectPermissions rows whose ParentId is
+    # The object permissions the user's license allows at most: ObjectPermissions rows whose ParentId is
     # the UserLicense (reference §2.6; what such rows mean is [U], read as a ceiling). Read only when a
     # synced object gets no Read from any of the user's sets, so None = not needed (and absent from
     # snapshots saved before issue 4). An empty tuple or Unavailable means the ceiling is unknown.

@@ -177,7 +177,7 @@ def test_whoami_over_a_recording() -> None:
     assert result.exit_code == 0, result.stderr
     assert "Acme Corporation (00D5g000004SzXbEAK), Enterprise Edition, production" in result.stdout
     assert "hubspot.sync@acme.example.com" in result.stdout
-    assert "Profile:    HubSpot Integration (licence Salesforce)" in result.stdout
+    assert "Profile:    HubSpot Integration (license Salesforce)" in result.stdout
 
 
 def test_whoami_json(org: tuple[FakeOrg, responses.RequestsMock]) -> None:

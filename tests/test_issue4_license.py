@@ -1,5 +1,5 @@
-"""Issue 4: user licence limits. An object the user's licence does not allow is reported as such, with
-the licence named, from the licence's ObjectPermissions rows (ParentId = the UserLicense; read as a
+"""Issue 4: user license limits. An object the user's license does not allow is reported as such, with
+the license named, from the license's ObjectPermissions rows (ParentId = the UserLicense; read as a
 ceiling, which is [U], reference §2.6). The ceiling is read only when a synced object gets no Read."""
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ from tests.simulator.scenarios import PLATFORM_LICENSE_ID, license_without_campa
 from tests.test_cli_scenarios import audit_json
 
 ROOT = Path(__file__).resolve().parent.parent
-NOT_ALLOWED = "Read, Edit not allowed by user licence 'Salesforce Platform'"
+NOT_ALLOWED = "Read, Edit not allowed by user license 'Salesforce Platform'"
 TOKEN = "00DFAKE000000000!FAKE.TOKEN.FOR.TESTS"
 
 
 # --------------------------------------------------------------------------- end to end (cassette)
 
 
-def test_licence_without_campaign_fails_campaign_and_names_the_licence(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_license_without_campaign_fails_campaign_and_names_the_license(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     code, document, _ = audit_json("license-without-campaign")
     assert code == 1
@@ -53,33 +53,33 @@ def test_licence_without_campaign_fails_campaign_and_names_the_licence(monkeypat
     assert NOT_ALLOWED in campaign["message"]
     assert "no permission set can grant them" in campaign["message"]
     assert campaign["sources"][0] == NOT_ALLOWED
-    assert "user licence that includes Campaign (for example a 'Salesforce' licence)" in campaign["remediation"]
+    assert "user license that includes Campaign (for example a 'Salesforce' license)" in campaign["remediation"]
     assert "drop Campaign from the sync" in campaign["remediation"]
 
     lookup = failing[("lookup-access", "Campaign")]
     assert lookup["lookup_path"] == ["Opportunity.CampaignId", "Campaign"]
     assert NOT_ALLOWED in lookup["message"] and lookup["sources"][0] == NOT_ALLOWED
     assert "stop syncing the lookup Opportunity.CampaignId" in lookup["remediation"]
-    # The objects the licence allows are judged as before.
+    # The objects the license allows are judged as before.
     assert any(f["check"] == "object-access" and f["object"] == "Lead" and f["status"] == "pass"
                for f in document["findings"])
 
 
-def test_licence_ceiling_costs_one_composite(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_license_ceiling_costs_one_composite(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    _, licence, _ = audit_json("license-without-campaign")
+    _, license, _ = audit_json("license-without-campaign")
     _, demo, _ = audit_json("demo")
     assert demo["api_usage"] == {"http_requests": 3, "api_calls": 2}  # Campaign readable: no extra round
-    assert licence["api_usage"] == {"http_requests": 4, "api_calls": 3}
+    assert license["api_usage"] == {"http_requests": 4, "api_calls": 3}
 
 
-def test_explain_names_the_licence(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_explain_names_the_license(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     result = run_cli("explain", "Campaign", "--replay", str(ROOT / "cassettes" / "license-without-campaign.yaml"))
     assert result.exit_code == 0, result.stderr
     read = next(line for line in result.stdout.splitlines() if line.strip().startswith("Read:"))
-    assert read.endswith("nothing grants it (not allowed by user licence 'Salesforce Platform')")
-    assert "user licence 'Salesforce Platform' does not allow Read, Create, Edit, Delete, View All, Modify All " \
+    assert read.endswith("nothing grants it (not allowed by user license 'Salesforce Platform')")
+    assert "user license 'Salesforce Platform' does not allow Read, Create, Edit, Delete, View All, Modify All " \
            "on Campaign, so no permission set can grant them." in result.stdout
 
 
@@ -110,18 +110,18 @@ def test_an_unreadable_ceiling_is_no_claim_and_no_alarm(fault: Fault) -> None:
     org.faults.append(fault)
     document = _audit(org)
     campaign = _campaign(document)
-    assert campaign["status"] == "fail" and "licence" not in campaign["message"]
+    assert campaign["status"] == "fail" and "license" not in campaign["message"]
     assert "Object Settings > Campaign" in campaign["remediation"]
     # The optional query's error is not an unexpected answer nor a server error of the org.
     assert sorted(f["check"] for f in document["findings"] if f["status"] in ("fail", "error")) == ["lookup-access", "object-access"]
     assert document["api_usage"] == {"http_requests": 4, "api_calls": 3}
 
 
-def test_a_licence_without_rows_is_an_unknown_ceiling() -> None:
+def test_a_license_without_rows_is_an_unknown_ceiling() -> None:
     org = license_without_campaign()
     org.object_perms = [r for r in org.object_perms if r["ParentId"] != PLATFORM_LICENSE_ID]
     campaign = _campaign(_audit(org))
-    assert campaign["status"] == "fail" and "licence" not in campaign["message"]
+    assert campaign["status"] == "fail" and "license" not in campaign["message"]
 
 
 def test_naive_strategy_reads_the_ceiling_too() -> None:
@@ -149,21 +149,21 @@ CEILING = tuple(object_row(LICENSE_ID, o, *ALL_OBJECT_PERMISSIONS) for o in ("Le
 
 
 def test_no_claim_without_a_row_set() -> None:
-    for ceiling in (None, (), Unavailable(FailureKind.NO_ACCESS, "ObjectPermissions of the user licence: HTTP 400")):
+    for ceiling in (None, (), Unavailable(FailureKind.NO_ACCESS, "ObjectPermissions of the user license: HTTP 400")):
         snapshot = dataclasses.replace(_platform(), license_ceiling=ceiling)
         access = object_access(snapshot, "Campaign")
         assert access.not_licensed == () and access.license_notes(("Read",)) == ()
         finding = one(run_check("object-access", snapshot), Status.FAIL, object="Campaign")
-        assert "licence" not in finding.message and "licence" not in " ".join(finding.sources)
+        assert "license" not in finding.message and "license" not in " ".join(finding.sources)
 
 
-def test_the_licence_allows_read_but_not_edit() -> None:
+def test_the_license_allows_read_but_not_edit() -> None:
     snapshot = _platform(*CEILING, object_row(LICENSE_ID, "Campaign", "read"))
     access = object_access(snapshot, "Campaign")
     assert access.license_denied(("Read", "Edit")) == ("Edit",)
     finding = one(run_check("object-access", snapshot), Status.FAIL, object="Campaign")
-    assert "Edit not allowed by user licence 'Salesforce Platform', so no permission set can grant it" in finding.message
-    assert "a user licence that allows Edit on Campaign" in finding.remediation
+    assert "Edit not allowed by user license 'Salesforce Platform', so no permission set can grant it" in finding.message
+    assert "a user license that allows Edit on Campaign" in finding.remediation
     assert "Then grant Read: Setup > Users > Permission Sets > HubSpot Sync > Object Settings > Campaign" in finding.remediation
 
 
@@ -182,11 +182,11 @@ def test_special_objects_are_not_judged_by_the_ceiling() -> None:
     snapshot = dataclasses.replace(base, sources=(without_edit_tasks, *base.sources[1:]))  # type: ignore[index]
     task = object_access(snapshot, "Task")
     assert not task.edit and task.not_licensed == ()
-    assert "licence" not in one(run_check("object-access", snapshot), Status.FAIL, object="Task").message
+    assert "license" not in one(run_check("object-access", snapshot), Status.FAIL, object="Task").message
 
 
-def test_an_undescribable_object_names_the_licence_too() -> None:
-    # Describing an object the user's licence rules out may well fail as that user [U, reference §7 item 2].
+def test_an_undescribable_object_names_the_license_too() -> None:
+    # Describing an object the user's license rules out may well fail as that user [U, reference §7 item 2].
     refused = Unavailable(FailureKind.NO_ACCESS, "describe of Campaign: HTTP 404 NOT_FOUND", "NOT_FOUND", 404)
     snapshot = with_describe(_platform(*CEILING), "Campaign", refused)
     finding = one(run_check("object-access", snapshot), Status.FAIL, object="Campaign")
@@ -194,15 +194,15 @@ def test_an_undescribable_object_names_the_licence_too() -> None:
     assert finding.sources[0] == NOT_ALLOWED and "drop Campaign from the sync" in finding.remediation
 
 
-def test_the_licence_is_named_by_id_when_its_name_is_unknown() -> None:
+def test_the_license_is_named_by_id_when_its_name_is_unknown() -> None:
     snapshot = dataclasses.replace(_platform(*CEILING), user=Unavailable(FailureKind.NO_ACCESS, "User: HTTP 403"))
-    assert object_access(snapshot, "Campaign").license == f"the user's licence ({LICENSE_ID})"
+    assert object_access(snapshot, "Campaign").license == f"the user's license ({LICENSE_ID})"
 
 
 def test_explain_is_pure_over_a_snapshot() -> None:
     text = explain(_platform(*CEILING, object_row(LICENSE_ID, "Campaign", "read")), make_config(), "Campaign")
-    assert "Edit:       nothing grants it (not allowed by user licence 'Salesforce Platform')" in text
-    assert "Read:       nothing grants it\n" in text  # the licence allows Read: a permission set can grant it
+    assert "Edit:       nothing grants it (not allowed by user license 'Salesforce Platform')" in text
+    assert "Read:       nothing grants it\n" in text  # the license allows Read: a permission set can grant it
 
 
 def test_when_the_ceiling_is_needed() -> None:

@@ -11,13 +11,13 @@ USER = {"attributes": {"type": "User", "url": "/services/data/v62.0/sobjects/Use
         "IsActive": True, "UserType": "Standard", "ProfileId": "00e5g000001Q8nOAAS"}
 
 
-def test_a_user_record_with_profile_and_licence_names() -> None:
+def test_a_user_record_with_profile_and_license_names() -> None:
     user = parse_user(USER, {"Name": "HubSpot Integration"}, {"Name": "Salesforce"})
     assert (user.is_active, user.user_type, user.profile_name, user.user_license) == (
         True, "Standard", "HubSpot Integration", "Salesforce")
 
 
-def test_names_may_be_missing_when_profile_or_licence_could_not_be_read() -> None:
+def test_names_may_be_missing_when_profile_or_license_could_not_be_read() -> None:
     user = parse_user(USER, {}, {})
     assert user.profile_name is None and user.user_license is None
 

@@ -68,7 +68,7 @@ def test_simulator_costs_what_the_cassette_records() -> None:
 
 def test_naive_strategy_sends_one_request_per_describe_and_query() -> None:
     composite, naive = _audit(demo_org()), _audit(demo_org(), "--strategy", "naive")
-    # userinfo + /limits + 4 records (user, profile, licence, org) + 7 describes + 5 queries.
+    # userinfo + /limits + 4 records (user, profile, license, org) + 7 describes + 5 queries.
     assert _usage(naive) == (18, 17)
     assert _usage(composite) == (3, 2)
     assert _findings(naive) == _findings(composite)
@@ -116,10 +116,10 @@ def test_small_pages_add_exactly_the_pages_needed(big: FakeOrg) -> None:
         big.page_size = 2000
 
 
-def test_a_licence_that_rules_out_a_synced_object_costs_one_more_composite(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_license_that_rules_out_a_synced_object_costs_one_more_composite(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.simulator.scenarios import healthy_org, license_without_campaign
 
-    # Campaign gets no Read from the user's sets: one composite reads the licence's ceiling. Orgs where
+    # Campaign gets no Read from the user's sets: one composite reads the license's ceiling. Orgs where
     # every synced object is readable (demo, healthy) never send it.
     monkeypatch.chdir(ROOT)
     result = run_cli("audit", "--replay", "cassettes/license-without-campaign.yaml", "--format", "json", "--debug")

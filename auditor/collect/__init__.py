@@ -4,7 +4,7 @@ Cost on a typical org (after login): ``GET /limits`` (which cannot go inside a c
 [C D-COMP]) and one ``POST /composite`` sent side by side, plus ``GET /services/oauth2/userinfo``
 when the login did not say who the user is, plus one request per extra page of a query that
 really exceeds a page. Conditional rounds, one composite each: permission set groups' muting sets
-(and aggregate sets), and the user licence's ceiling when a synced object gets no Read at all.
+(and aggregate sets), and the user license's ceiling when a synced object gets no Read at all.
 See auditor/collect/plan.py for what is asked.
 """
 
@@ -284,9 +284,9 @@ class _Collection:
                                    api_usage=_usage(self.target.session))
 
     def _license_ceiling(self, snapshot: OrgSnapshot, answers: dict[str, Answer]) -> tuple[ObjectPermissionRow, ...] | Unavailable | None:
-        """The user licence's ObjectPermissions rows, read in one more round only when a synced object gets
+        """The user license's ObjectPermissions rows, read in one more round only when a synced object gets
         no Read from any of the user's sets (nor View/Modify All Data): then the finding can say whether the
-        licence rules the object out. None when not needed, so a healthy org pays nothing.
+        license rules the object out. None when not needed, so a healthy org pays nothing.
 
         What UserLicense-parented rows mean is [U] (reference §2.6): read as a ceiling. Tolerant: a failed
         answer is kept as Unavailable without a service event, and no answer ever turns into a claim.
@@ -296,8 +296,8 @@ class _Collection:
         profile = answers.get("profile")
         license_id = profile.body.get("UserLicenseId") if profile is not None and profile.ok and isinstance(profile.body, dict) else None
         if not isinstance(license_id, str) or not re.fullmatch(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?", license_id):
-            return Unavailable(FailureKind.NOT_COLLECTED, "user licence ceiling: the profile did not name the licence")
-        what = "ObjectPermissions of the user licence"
+            return Unavailable(FailureKind.NOT_COLLECTED, "user license ceiling: the profile did not name the license")
+        what = "ObjectPermissions of the user license"
         rows = self.records(self.executor.run(plan_license_ceiling(self.target.api_version, license_id)),
                             "license_ceiling", what, optional=True)
         if isinstance(rows, Unavailable):
@@ -307,11 +307,11 @@ class _Collection:
 
     def _user(self, record: dict[str, Any], answers: dict[str, Answer]) -> UserInfo | Unavailable:
         profile = answers.get("profile")
-        licence = answers.get("license")
+        license = answers.get("license")
         profile_body = profile.body if profile is not None and profile.ok and isinstance(profile.body, dict) else {}
-        licence_body = licence.body if licence is not None and licence.ok and isinstance(licence.body, dict) else {}
+        license_body = license.body if license is not None and license.ok and isinstance(license.body, dict) else {}
         user: UserInfo | Unavailable = parse_part(
-            Answer(200, record), "User", lambda body: parse_user(body, profile_body, licence_body))
+            Answer(200, record), "User", lambda body: parse_user(body, profile_body, license_body))
         if isinstance(user, Unavailable):
             self._failed("User", user)
         return user

@@ -194,12 +194,12 @@ def user_record(body: Any) -> dict[str, Any]:
     return record
 
 
-def parse_user(record: Any, profile: dict[str, Any], licence: dict[str, Any]) -> UserInfo:
-    """The User record plus the names from the profile and licence answers (those may be missing:
+def parse_user(record: Any, profile: dict[str, Any], license: dict[str, Any]) -> UserInfo:
+    """The User record plus the names from the profile and license answers (those may be missing:
     a user without access to Profile still gets audited, with the names unknown)."""
     user = _dict(record, "User")
     profile_name = profile.get("Name")
-    licence_name = licence.get("Name")
+    license_name = license.get("Name")
     return UserInfo(
         id=_str(user, "Id"),
         username=_str(user, "Username"),
@@ -208,7 +208,7 @@ def parse_user(record: Any, profile: dict[str, Any], licence: dict[str, Any]) ->
         user_type=_str(user, "UserType"),
         profile_id=_str(user, "ProfileId"),
         profile_name=profile_name if isinstance(profile_name, str) else None,
-        user_license=licence_name if isinstance(licence_name, str) else None,
+        user_license=license_name if isinstance(license_name, str) else None,
     )
 
 

@@ -1,7 +1,7 @@
 """What the audit asks Salesforce for: the subrequests of one audit, as data.
 
 Everything the checks need fits in one ``/composite`` request on a typical org (which Salesforce
-counts as ONE API call [C D-COMP]): the user, profile, licence and org records, one describe per
+counts as ONE API call [C D-COMP]): the user, profile, license and org records, one describe per
 object in scope, and five queries (the composite limit for query subrequests [C D-COMP-JA]).
 Setup-object queries are filtered to exactly the user's permission sets with a semi-join on
 PermissionSetAssignment, and FieldPermissions to exactly the mapped fields.
@@ -130,7 +130,7 @@ def plan_audit(config: AuditConfig, version: str, org_id: str, user_id: str | No
 
 
 def plan_whoami(version: str, org_id: str, user_id: str) -> tuple[SubRequest, ...]:
-    """Just the user, profile, licence and org records (``auditor whoami``): one composite."""
+    """Just the user, profile, license and org records (``auditor whoami``): one composite."""
     return tuple(s for s in plan_audit(_NO_SCOPE, version, org_id, user_id, None).subrequests
                  if s.reference_id in ("user", "profile", "license", "org"))
 
@@ -189,12 +189,12 @@ def plan_mutings(version: str, group_ids: list[str], mapped_fields: list[str]) -
 
 def plan_license_ceiling(version: str, license_id: str) -> tuple[SubRequest, ...]:
     """One more round, only when a synced object gets no Read from any of the user's sets: the
-    ObjectPermissions rows of the user's licence.
+    ObjectPermissions rows of the user's license.
 
-    ObjectPermissions.ParentId may be a UserLicense [C O-OP]. That such rows are the licence's ceiling
-    (a row per object the licence allows, with the most it allows; no row = the licence does not allow
-    the object) is [U]: the collector keeps the rows as read, and the checks claim a licence restriction
-    only when there are rows to compare with. Sent as a composite so the licence id stays out of the
+    ObjectPermissions.ParentId may be a UserLicense [C O-OP]. That such rows are the license's ceiling
+    (a row per object the license allows, with the most it allows; no row = the license does not allow
+    the object) is [U]: the collector keeps the rows as read, and the checks claim a license restriction
+    only when there are rows to compare with. Sent as a composite so the license id stays out of the
     recorded URLs (``--record --anonymize`` rewrites ids in answers, not in query strings).
     """
     return (SubRequest("license_ceiling", query_url(version,

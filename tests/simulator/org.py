@@ -126,7 +126,7 @@ class FakeOrg:
     groups: list[Group] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     # ParentId, SobjectType, Permissions*. ParentId is polymorphic [C O-OP]: a permission set, a muting set, or
-    # a UserLicense (a licence's rows are its ceiling [U]); only the auditor's filters keep them apart.
+    # a UserLicense (a license's rows are its ceiling [U]); only the auditor's filters keep them apart.
     object_perms: list[dict[str, Any]] = field(default_factory=list)
     field_perms: list[dict[str, Any]] = field(default_factory=list)  # ParentId, SobjectType, Field, Permissions*
     describes: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> describe kwargs

@@ -265,16 +265,16 @@ def admin_session() -> FakeOrg:
 
 
 def license_without_campaign() -> FakeOrg:
-    """The integration user's profile has the "Salesforce Platform" licence, which does not include Campaign:
-    the profile's set has no Campaign row and no permission set could add one. The licence's own
+    """The integration user's profile has the "Salesforce Platform" license, which does not include Campaign:
+    the profile's set has no Campaign row and no permission set could add one. The license's own
     ObjectPermissions rows (ParentId = the UserLicense; read as its ceiling [U], reference §2.6) cover the
     other synced objects.
 
-    Stylised: the real Salesforce Platform licence leaves out Leads and Opportunities too [S Salesforce Help,
-    features of Lightning Platform licences]; only Campaign is left out here, to isolate one object. Like
+    Stylised: the real Salesforce Platform license leaves out Leads and Opportunities too [S Salesforce Help,
+    features of Lightning Platform licenses]; only Campaign is left out here, to isolate one object. Like
     every scenario, the simulator answers describes whoever asks, so the user's describe of Campaign
     succeeds; whether it would fail in a real org is [U] (reference §7 item 2), and the check names the
-    licence on that path too (tests/test_issue4_license.py).
+    license on that path too (tests/test_issue4_license.py).
     """
     org = healthy_org()
     org.licenses[PLATFORM_LICENSE_ID] = "Salesforce Platform"
@@ -383,7 +383,7 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
              description="an admin session audits the integration user by username (composite references)"),
     Scenario("license-without-campaign", license_without_campaign,
-             description="the integration user's licence (Salesforce Platform) does not include Campaign"),
+             description="the integration user's license (Salesforce Platform) does not include Campaign"),
     Scenario("describe-disagrees", describe_disagrees, ("--hubspot-allocation", "20000"),
              description="FieldPermissions grant Edit on Contact.Email but describe says it is not updateable"),
     Scenario("missing-field-mapping", healthy_org, ("--mappings", "{dir}/missing-field.csv"), {"missing-field.csv": MISSING_FIELD_MAPPINGS},
