@@ -69,8 +69,8 @@ def _object_lines(snapshot: OrgSnapshot, config: AuditConfig, sobject: str) -> l
         return lines + [f"  object permissions unavailable: {exc}"]
     for name in OBJECT_PERMISSIONS:
         label = PERMISSION_LABELS[name]
-        license = (f"not allowed by {access.license}",) if name in access.not_licensed else ()
-        lines.append(_grants(label, access.granted_by(name), access.muted_notes((label,)) + license))
+        license_notes = (f"not allowed by {access.license}",) if name in access.not_licensed else ()
+        lines.append(_grants(label, access.granted_by(name), access.muted_notes((label,)) + license_notes))
     if access.not_licensed:
         denied = ", ".join(PERMISSION_LABELS[n] for n in access.not_licensed)
         them = "it" if len(access.not_licensed) == 1 else "them"

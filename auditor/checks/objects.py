@@ -102,7 +102,7 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
         described = snapshot.describe(sobject)
         drop = f"drop {sobject} from the sync"
         if isinstance(described, Unavailable) and described.kind is FailureKind.NO_ACCESS and not access.read:
-            licensed, fix, license = _licensed(snapshot, access, sobject, needed, _object_fix(snapshot, sobject, needed), drop)
+            licensed, fix, license_sources = _licensed(snapshot, access, sobject, needed, _object_fix(snapshot, sobject, needed), drop)
             findings.append(
                 OBJECT_ACCESS.finding(
                     Status.FAIL,
@@ -110,14 +110,14 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
                     f"answered '{described.reason}' and nothing grants Read{licensed}.",
                     fix,
                     object=sobject,
-                    sources=(*license, *missing_sources(snapshot)),
+                    sources=(*license_sources, *missing_sources(snapshot)),
                 )
             )
             continue
         missing = access.missing(needed)
         if missing:
             muted, fix, muted_by = _muting(access, sobject, missing, _object_fix(snapshot, sobject, missing))
-            licensed, fix, license = _licensed(snapshot, access, sobject, missing, fix, drop)
+            licensed, fix, license_sources = _licensed(snapshot, access, sobject, missing, fix, drop)
             findings.append(
                 OBJECT_ACCESS.finding(
                     Status.FAIL,
@@ -125,7 +125,7 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
                     f"{_access_message(access, needed, missing)}.",
                     fix,
                     object=sobject,
-                    sources=(*license, *muted_by, *missing_sources(snapshot)),
+                    sources=(*license_sources, *muted_by, *missing_sources(snapshot)),
                 )
             )
         else:
@@ -140,7 +140,7 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
             )
         sharing_gaps = access.missing(("View All", "Modify All"))
         if sobject.lower() in _SHARING_SENSITIVE and access.read and sharing_gaps:
-            licensed, fix, license = _licensed(snapshot, access, sobject, sharing_gaps,
+            licensed, fix, license_sources = _licensed(snapshot, access, sobject, sharing_gaps,
                                                _object_fix(snapshot, sobject, sharing_gaps), "share the records with it")
             findings.append(
                 OBJECT_ACCESS.finding(
@@ -149,7 +149,7 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
                     f"(HubSpot's install guide asks for View All and Modify All){licensed}.",
                     fix,
                     object=sobject,
-                    sources=(*license, *missing_sources(snapshot)),
+                    sources=(*license_sources, *missing_sources(snapshot)),
                 )
             )
     return findings + _stale_groups(snapshot)
@@ -278,7 +278,7 @@ def _run_lookup_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
         missing = access.missing(needed)
         if missing:
             muted, fix, muted_by = _muting(access, item.target, missing, _object_fix(snapshot, item.target, missing))
-            licensed, fix, license = _licensed(snapshot, access, item.target, missing, fix,
+            licensed, fix, license_sources = _licensed(snapshot, access, item.target, missing, fix,
                                                f"stop syncing the lookup {item.path[-2]}")
             findings.append(
                 LOOKUP_ACCESS.finding(
@@ -289,7 +289,7 @@ def _run_lookup_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
                     fix,
                     object=item.target,
                     lookup_path=item.path,
-                    sources=(*license, *muted_by, *missing_sources(snapshot)),
+                    sources=(*license_sources, *muted_by, *missing_sources(snapshot)),
                 )
             )
         else:

@@ -307,9 +307,9 @@ class _Collection:
 
     def _user(self, record: dict[str, Any], answers: dict[str, Answer]) -> UserInfo | Unavailable:
         profile = answers.get("profile")
-        license = answers.get("license")
+        license_answer = answers.get("license")
         profile_body = profile.body if profile is not None and profile.ok and isinstance(profile.body, dict) else {}
-        license_body = license.body if license is not None and license.ok and isinstance(license.body, dict) else {}
+        license_body = license_answer.body if license_answer is not None and license_answer.ok and isinstance(license_answer.body, dict) else {}
         user: UserInfo | Unavailable = parse_part(
             Answer(200, record), "User", lambda body: parse_user(body, profile_body, license_body))
         if isinstance(user, Unavailable):

@@ -194,12 +194,12 @@ def user_record(body: Any) -> dict[str, Any]:
     return record
 
 
-def parse_user(record: Any, profile: dict[str, Any], license: dict[str, Any]) -> UserInfo:
+def parse_user(record: Any, profile: dict[str, Any], user_license: dict[str, Any]) -> UserInfo:
     """The User record plus the names from the profile and license answers (those may be missing:
     a user without access to Profile still gets audited, with the names unknown)."""
     user = _dict(record, "User")
     profile_name = profile.get("Name")
-    license_name = license.get("Name")
+    license_name = user_license.get("Name")
     return UserInfo(
         id=_str(user, "Id"),
         username=_str(user, "Username"),
