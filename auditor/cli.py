@@ -339,8 +339,6 @@ def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditC
     _say(f"auditing {connection.instance_url}{who} ({connection.auth_method})")
     snapshot = collect(target, config, target_user=user, strategy=strategy, trust_status=trust_status)
     # Report the full cost, the login and identity requests included.
-    from dataclasses import replace
-
     return replace(snapshot, api_usage=session.stats.usage())
 
 

@@ -255,16 +255,16 @@ class _Grants:
                ceiling: tuple[str, tuple[str, ...]] | None = None) -> ObjectAccess:
         """The attributed access; ``ceiling`` is (license display, permissions the license allows)."""
         values = {name: tuple(granted.values()) for name, granted in self._by_permission.items()}
-        license: str | None = None
+        license_name: str | None = None
         denied: tuple[str, ...] = ()
         if ceiling is not None:
-            license, allowed = ceiling
+            license_name, allowed = ceiling
             # Only permissions nothing grants: a grant despite the ceiling means the ceiling reading is
             # wrong, and a pass is never turned into a fail on an unconfirmed reading [U].
             denied = tuple(name for name in OBJECT_PERMISSIONS if not values[name] and name not in allowed)
         return ObjectAccess(sobject, read=values["read"], create=values["create"], edit=values["edit"],
                             delete=values["delete"], view_all=values["view_all"], modify_all=values["modify_all"],
-                            muted=muted, not_licensed=denied, license=license)
+                            muted=muted, not_licensed=denied, license=license_name)
 
 
 def _via(source: PermissionSource, system_permission: str) -> str:

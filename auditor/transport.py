@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import sys
 import threading
 import time
 import xml.etree.ElementTree as ET

@@ -67,10 +67,10 @@ def test_license_without_campaign_fails_campaign_and_names_the_license(monkeypat
 
 def test_license_ceiling_costs_one_composite(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    _, license, _ = audit_json("license-without-campaign")
+    _, licensed, _ = audit_json("license-without-campaign")
     _, demo, _ = audit_json("demo")
     assert demo["api_usage"] == {"http_requests": 3, "api_calls": 2}  # Campaign readable: no extra round
-    assert license["api_usage"] == {"http_requests": 4, "api_calls": 3}
+    assert licensed["api_usage"] == {"http_requests": 4, "api_calls": 3}
 
 
 def test_explain_names_the_license(monkeypatch: pytest.MonkeyPatch) -> None:
