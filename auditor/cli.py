@@ -199,8 +199,20 @@ def _open_connection(options: ConnectionOptions, session: GuardedSession, replay
 # ----------------------------------------------------------------------------- audit
 
 
+def _skipped_checks(skip: list[str] | None, settings: dict[str, Any]) -> frozenset[str]:
+    """Check ids to skip (flags, else the settings file); an unknown id is a usage error."""
+    from auditor.checks import CHECKS_BY_ID
+
+    wanted = list(skip) if skip else list(settings.get("skip", []))
+    unknown = [name for name in wanted if name not in CHECKS_BY_ID]
+    if unknown:
+        raise UsageError(f"--skip {unknown[0]}: no such check (see 'auditor checks')")
+    return frozenset(wanted)
+
+
 def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: int | None,
-                  expected_records: int | None, headroom: float | None) -> AuditConfig:
+                  expected_records: int | None, headroom: float | None,
+                  skip: list[str] | None = None) -> AuditConfig:
     mapping_path = mappings or (Path(settings["mappings"]) if settings.get("mappings") else None)
     try:
         loaded = load_mapping_file(mapping_path) if mapping_path else standard_mappings()
@@ -212,6 +224,7 @@ def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: i
         headroom_percent=headroom if headroom is not None else float(settings.get("headroom_percent", 10.0)),
         hubspot_allocation=allocation if allocation is not None else settings.get("hubspot_allocation"),
         expected_records=expected_records if expected_records is not None else settings.get("expected_records"),
+        checks_disabled=_skipped_checks(skip, settings),
     )
 
 
@@ -253,6 +266,7 @@ def audit(
     hubspot_allocation: Optional[int] = typer.Option(None, "--hubspot-allocation", min=0, help="Salesforce API calls per rolling 24 h allocated to HubSpot (Sync Health > Allocated to HubSpot)."),
     expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
     headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, help="Warn when less than this percentage of a limit is left (default 10)."),
+    skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip this check id (repeatable; 'auditor checks' lists them)."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="Report format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every passing finding in the table."),
@@ -272,7 +286,7 @@ def audit(
     if anonymize and record is None:
         raise UsageError("--anonymize only applies with --record FILE")
     settings = load_settings(config_file)
-    config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom)
+    config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip)
     values = _connection_values(locals())
     ask_trust = trust_status if trust_status is not None else bool(settings.get("trust_status", False))
 
@@ -340,6 +354,27 @@ def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditC
     snapshot = collect(target, config, target_user=user, strategy=strategy, trust_status=trust_status)
     # Report the full cost, the login and identity requests included.
     return replace(snapshot, api_usage=session.stats.usage())
+
+
+@app.command("checks")
+def list_checks(
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """List every check: its stable id, suspension code and what it verifies."""
+    from auditor.checks import CHECKS
+    from auditor.suspensions import SUSPENSIONS
+
+    if output_format not in ("text", "json"):
+        raise UsageError(f"--format {output_format}: use text or json")
+    if output_format == "json":
+        rows = [{"check": c.id, "suspension": c.suspension.value, "label": SUSPENSIONS[c.suspension].label,
+                 "title": c.title, "remediation": c.remediation} for c in CHECKS]
+        typer.echo(json.dumps(rows, indent=2, sort_keys=True))
+        return
+    width = max(len(c.id) for c in CHECKS)
+    code_width = max(len(c.suspension.value) for c in CHECKS)
+    for check in CHECKS:
+        typer.echo(f"{check.id:<{width}}  {check.suspension.value:<{code_width}}  {check.title}")
 
 
 @app.command()

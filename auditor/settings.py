@@ -21,6 +21,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "instance_url": str, "username": str, "domain": str, "client_id": str, "private_key_file": str,
     "target_org": str, "api_version": (str, float), "mappings": str, "hubspot_allocation": int,
     "expected_records": int, "headroom_percent": (int, float), "trust_status": bool,
+    "skip": list,
 }
 _SECRETS = {"password", "access_token", "security_token", "client_secret", "private_key", "token", "secret"}
 
@@ -60,6 +61,8 @@ def load_settings(explicit: Path | None, cwd: Path | None = None) -> dict[str, A
         # bool is a subclass of int: "hubspot_allocation = true" must not pass as 1. Only bool keys take one.
         if (isinstance(value, bool) and expected is not bool) or not isinstance(value, expected):
             raise UsageError(f"config {source}: '{key}' has the wrong type")
+    if "skip" in settings and not all(isinstance(item, str) for item in settings["skip"]):
+        raise UsageError(f"config {source}: 'skip' must be a list of check ids")
     if "api_version" in settings:
         settings["api_version"] = str(settings["api_version"])
     return settings
