@@ -14,8 +14,8 @@ import contextlib
 import getpass
 import json
 import os
-import time
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,10 +25,17 @@ from urllib.parse import urlsplit
 import typer
 
 from auditor.checks import evaluate
-from auditor.collect import CollectTarget, Strategy, collect, collect_identity, refusal_snapshot
+from auditor.collect import (
+    CollectTarget,
+    Strategy,
+    collect,
+    collect_identity,
+    refusal_snapshot,
+)
 from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, AuditorError, UsageError
+from auditor.files import write_atomically
 from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
 from auditor.model import Report, Status
 from auditor.redact import Redactor
@@ -43,7 +50,6 @@ from auditor.snapshot import (
     snapshot_from_json,
     snapshot_to_json,
 )
-from auditor.files import write_atomically
 from auditor.transport import GuardedSession, RetryPolicy
 
 if TYPE_CHECKING:
@@ -469,7 +475,8 @@ def explain(
     config_file: Optional[Path] = ConfigFile,
 ) -> None:
     """Show what the integration user can do on one object or field, and which permission sets say so."""
-    from auditor.explain import UnknownTarget, explain as explain_target
+    from auditor.explain import UnknownTarget
+    from auditor.explain import explain as explain_target
 
     settings = load_settings(config_file)
     config = _audit_config(settings, mappings, None, None, None)

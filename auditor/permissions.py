@@ -12,12 +12,20 @@ functions raise :class:`PermissionDataUnavailable` rather than guess from missin
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
-from auditor.snapshot import MutingRow, ObjectPermissionRow, OrgSnapshot, PermissionSource, SourceKind, Unavailable, UserInfo
+from auditor.snapshot import (
+    MutingRow,
+    ObjectPermissionRow,
+    OrgSnapshot,
+    PermissionSource,
+    SourceKind,
+    Unavailable,
+    UserInfo,
+)
+from auditor.timestamps import parse_timestamp
 
 # ObjectPermissions flags in the order Salesforce shows them, with their Setup labels.
 OBJECT_PERMISSIONS: tuple[str, ...] = ("read", "create", "edit", "delete", "view_all", "modify_all")
@@ -57,26 +65,6 @@ class PermissionDataUnavailable(ValueError):
     """A permission function was called although the snapshot part it needs is Unavailable."""
 
 
-# ----------------------------------------------------------------------------- time handling
-
-_COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
-
-
-def parse_timestamp(text: str) -> datetime | None:
-    """Parse an ISO-8601 timestamp as Salesforce writes it; None when it cannot be parsed.
-
-    Accepts a trailing ``Z``, ``+00:00`` or Salesforce's ``+0000``; a value without an offset
-    (or a bare date) is taken as UTC.
-    """
-    value = text.strip()
-    if value.endswith(("Z", "z")):
-        value = value[:-1] + "+00:00"
-    value = _COMPACT_OFFSET.sub(r"\1:\2", value) if "T" in value else value
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
 
 
 # ----------------------------------------------------------------------------- sources

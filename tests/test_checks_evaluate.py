@@ -8,7 +8,7 @@ import auditor.checks as checks_module
 from auditor.checks import CHECKS, Check, evaluate
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
-from auditor.snapshot import ApiRefusal, LimitValue, Limits, OrgSnapshot, TrustStatus
+from auditor.snapshot import ApiRefusal, Limits, LimitValue, OrgSnapshot, TrustStatus
 from auditor.suspensions import Suspension
 from tests.factory import make_config, make_snapshot, permission_set, profile_source
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor.model import Status
-from auditor.snapshot import FailureKind, LimitValue, Limits, ServiceEvent
+from auditor.snapshot import FailureKind, Limits, LimitValue, ServiceEvent
 from auditor.suspensions import Suspension
 from tests.factory import make_config, make_snapshot, one, run_check, unavailable
 

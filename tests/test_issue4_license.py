@@ -15,7 +15,14 @@ import responses
 from auditor.explain import explain
 from auditor.model import Status
 from auditor.permissions import object_access, objects_without_read
-from auditor.snapshot import FailureKind, OrgSnapshot, Unavailable, UserInfo, snapshot_from_json, snapshot_to_json
+from auditor.snapshot import (
+    FailureKind,
+    OrgSnapshot,
+    Unavailable,
+    UserInfo,
+    snapshot_from_json,
+    snapshot_to_json,
+)
 from tests.clirun import run_cli
 from tests.factory import (
     ALL_OBJECT_PERMISSIONS,
@@ -28,7 +35,7 @@ from tests.factory import (
     with_describe,
     without_object_rows,
 )
-from tests.simulator.org import Fault, FakeOrg, error_body
+from tests.simulator.org import FakeOrg, Fault, error_body
 from tests.simulator.scenarios import PLATFORM_LICENSE_ID, license_without_campaign
 from tests.test_cli_scenarios import audit_json
 

@@ -10,8 +10,21 @@ import pytest
 
 from auditor.model import Status
 from auditor.permissions import field_access, object_access
-from auditor.snapshot import FailureKind, MutingRow, Unavailable, snapshot_from_json, snapshot_to_json
-from tests.factory import field_row, make_snapshot, object_row, one, permission_set_group, run_check
+from auditor.snapshot import (
+    FailureKind,
+    MutingRow,
+    Unavailable,
+    snapshot_from_json,
+    snapshot_to_json,
+)
+from tests.factory import (
+    field_row,
+    make_snapshot,
+    object_row,
+    one,
+    permission_set_group,
+    run_check,
+)
 from tests.test_cli_scenarios import audit_json
 
 ROOT = Path(__file__).resolve().parent.parent

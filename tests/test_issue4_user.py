@@ -98,9 +98,15 @@ def test_admin_audit_of_demo_reports_fls_from_field_permissions() -> None:
 
 
 def test_field_missing_from_an_admin_describe_is_not_blamed_on_the_users_fls() -> None:
-    from auditor.model import Status
-    from tests.factory import make_config, make_snapshot, one, run_check, without_field_describe
     from auditor.config import FieldMapping
+    from auditor.model import Status
+    from tests.factory import (
+        make_config,
+        make_snapshot,
+        one,
+        run_check,
+        without_field_describe,
+    )
 
     config = make_config(mappings=(FieldMapping("contacts", "email", "Contact", "Email"),))
     admin = without_field_describe(make_snapshot(audited_connected_user=False), "Contact.Email")

@@ -25,9 +25,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests import connect_fixtures as fx
-from tests.test_faults import OrgRun, audit_org
 from tests.simulator.org import FakeOrg, Fault, error_body
 from tests.simulator.scenarios import USER_ID, healthy_org
+from tests.test_faults import OrgRun, audit_org
 
 ROOT = Path(__file__).resolve().parent.parent
 # Recognisable and obviously fake; each has a distinctive core that must not appear either.

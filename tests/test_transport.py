@@ -20,8 +20,8 @@ from auditor.errors import AuditIncomplete
 from auditor.redact import Redactor
 from auditor.transport import GuardedSession, RetryPolicy, parse_retry_after
 from tests import connect_fixtures as fx
-from tests.test_faults import TOKEN, audit_org
 from tests.simulator.scenarios import healthy_org
+from tests.test_faults import TOKEN, audit_org
 
 BASE = "https://acme.my.salesforce.com"
 LIMITS = f"{BASE}/services/data/v62.0/limits"

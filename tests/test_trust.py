@@ -16,13 +16,24 @@ import requests
 import responses
 import yaml
 
-from auditor.collect.trust import TRUST_TIMEOUT, fetch_trust, parse_trust, trust_status_url
+from auditor.collect.trust import (
+    TRUST_TIMEOUT,
+    fetch_trust,
+    parse_trust,
+    trust_status_url,
+)
 from auditor.snapshot import FailureKind, TrustStatus, Unavailable
 from auditor.transport import GuardedSession, RetryPolicy, counts_as_api_call
 from tests.clirun import run_cli
 from tests.simulator.org import MAINTENANCE_PAGE, FakeOrg, Fault
 from tests.simulator.scenarios import FAR_RELEASE, RUNNING_READ_ONLY, healthy_org
-from tests.simulator.trust import FakeTrust, impact, incident, instance_status, maintenance
+from tests.simulator.trust import (
+    FakeTrust,
+    impact,
+    incident,
+    instance_status,
+    maintenance,
+)
 from tests.test_faults import ATTEMPTS, TOKEN, OrgRun, audit_org
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,9 +9,19 @@ from __future__ import annotations
 from auditor.checks.api import API_ENABLED, USER_ACTIVE
 from auditor.checks.base import Check
 from auditor.checks.fields import FIELD_ACCESS, FIELD_MAPPINGS
-from auditor.checks.limits import DAILY_API_HEADROOM, DATA_STORAGE, FILE_STORAGE, HUBSPOT_ALLOCATION
+from auditor.checks.limits import (
+    DAILY_API_HEADROOM,
+    DATA_STORAGE,
+    FILE_STORAGE,
+    HUBSPOT_ALLOCATION,
+)
 from auditor.checks.objects import HUBSPOT_PERMISSION_SET, LOOKUP_ACCESS, OBJECT_ACCESS
-from auditor.checks.org import ORG_AVAILABILITY, ROW_LOCK_RISK, SERVER_ERRORS, UNEXPECTED_ANSWERS
+from auditor.checks.org import (
+    ORG_AVAILABILITY,
+    ROW_LOCK_RISK,
+    SERVER_ERRORS,
+    UNEXPECTED_ANSWERS,
+)
 from auditor.checks.trust import TRUST_STATUS
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status

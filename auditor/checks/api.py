@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from auditor.checks.base import Check, join, missing_sources, permission_set_to_edit, user_name
+from auditor.checks.base import (
+    Check,
+    join,
+    missing_sources,
+    permission_set_to_edit,
+    user_name,
+)
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
 from auditor.permissions import system_permission_sources

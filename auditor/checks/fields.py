@@ -5,11 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.checks.base import Check, join, missing_sources, permission_set_to_edit, user_name
+from auditor.checks.base import (
+    Check,
+    join,
+    missing_sources,
+    permission_set_to_edit,
+    user_name,
+)
 from auditor.config import AuditConfig, FieldMapping
 from auditor.model import Finding, Status
 from auditor.permissions import field_access
-from auditor.snapshot import FailureKind, FieldDescribe, ObjectDescribe, OrgSnapshot, Unavailable
+from auditor.snapshot import (
+    FailureKind,
+    FieldDescribe,
+    ObjectDescribe,
+    OrgSnapshot,
+    Unavailable,
+)
 from auditor.suspensions import Suspension
 
 

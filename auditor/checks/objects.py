@@ -6,11 +6,29 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from auditor.checks.base import Check, join, missing_sources, permission_set_to_edit, user_name
+from auditor.checks.base import (
+    Check,
+    join,
+    missing_sources,
+    permission_set_to_edit,
+    user_name,
+)
 from auditor.config import AuditConfig, FieldMapping
 from auditor.model import Finding, Status
-from auditor.permissions import ObjectAccess, ignored_sources, object_access, valid_sources
-from auditor.snapshot import FailureKind, ObjectDescribe, OrgSnapshot, SourceKind, Unavailable, UserInfo
+from auditor.permissions import (
+    ObjectAccess,
+    ignored_sources,
+    object_access,
+    valid_sources,
+)
+from auditor.snapshot import (
+    FailureKind,
+    ObjectDescribe,
+    OrgSnapshot,
+    SourceKind,
+    Unavailable,
+    UserInfo,
+)
 from auditor.suspensions import Suspension
 
 # HubSpot's install guide asks for View All and Modify All on these: without them, records that are

@@ -8,13 +8,21 @@ maintenance starting within the next 24 hours warns, naming the window. "Now" is
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from auditor.checks.base import Check
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
-from auditor.snapshot import OrgInfo, OrgSnapshot, TrustIncident, TrustMaintenance, TrustStatus, Unavailable
+from auditor.snapshot import (
+    OrgInfo,
+    OrgSnapshot,
+    TrustIncident,
+    TrustMaintenance,
+    TrustStatus,
+    Unavailable,
+)
 from auditor.suspensions import Suspension
+from auditor.timestamps import parse_timestamp
 
 FORECAST = timedelta(hours=24)
 # Trust's availability values that stop HubSpot's writes (reference §5), compared case-insensitively.
@@ -43,13 +51,7 @@ def _when(value: datetime) -> str:
 
 
 def _parse(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+    return parse_timestamp(value) if value is not None else None
 
 
 def _window(maintenance: TrustMaintenance) -> str:

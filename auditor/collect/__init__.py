@@ -43,7 +43,13 @@ from auditor.collect.parse import (
     query_records,
     user_record,
 )
-from auditor.collect.plan import plan_audit, plan_group_aggregates, plan_license_ceiling, plan_mutings, plan_whoami
+from auditor.collect.plan import (
+    plan_audit,
+    plan_group_aggregates,
+    plan_license_ceiling,
+    plan_mutings,
+    plan_whoami,
+)
 from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, UsageError

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Any
 from urllib.parse import quote
 
@@ -40,6 +40,7 @@ from auditor.snapshot import (
     TrustStatus,
     Unavailable,
 )
+from auditor.timestamps import parse_timestamp
 
 TRUST_HOST = "api.status.salesforce.com"
 TRUST_API = f"https://{TRUST_HOST}/v1"
@@ -105,12 +106,9 @@ def _time(value: Any, where: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise _Odd(f"{where} is not a timestamp")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise _Odd(f"{where} {value[:40]!r} is not a timestamp") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        raise _Odd(f"{where} {value[:40]!r} is not a timestamp")
     return parsed.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 

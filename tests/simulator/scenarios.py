@@ -26,7 +26,13 @@ from tests.simulator.org import (
     PermSet,
     error_body,
 )
-from tests.simulator.trust import FakeTrust, impact, incident, instance_status, maintenance
+from tests.simulator.trust import (
+    FakeTrust,
+    impact,
+    incident,
+    instance_status,
+    maintenance,
+)
 
 USER_ID = "0055g00000DxZzCAAV"
 ADMIN_ID = "0055g00000AbCdEAAV"
