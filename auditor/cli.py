@@ -331,7 +331,12 @@ def audit(
     else:
         typer.echo(text, nl=not text.endswith("\n"))
     _say(summary_line(report).removeprefix("auditor: "))
-    raise typer.Exit(exit_status(report))
+    status = exit_status(report)
+    if status == EXIT_INCOMPLETE:
+        # The one-line reason: the first check that could not be evaluated, and how to fix that.
+        first = next(f for f in report.findings if f.status is Status.ERROR)
+        _say(f"could not complete: {first.message} Fix: {first.remediation}")
+    raise typer.Exit(status)
 
 
 def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,

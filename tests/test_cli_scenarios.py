@@ -161,3 +161,12 @@ def test_output_file_gets_the_report(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert result.exit_code == 0
     assert result.stdout == ""
     assert json.loads(target.read_text())["schema_version"] == 1
+
+
+def test_an_incomplete_audit_says_why_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, _, stderr = audit_json("no-setup-access")
+    assert code == 3
+    reason = stderr.strip().splitlines()[-1]
+    assert reason.startswith("auditor: could not complete: could not read the user's permission sets")
+    assert "View Setup and Configuration" in reason
