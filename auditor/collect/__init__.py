@@ -110,6 +110,15 @@ def _is_login_host(host: str) -> bool:
     return host in ("login.salesforce.com", "test.salesforce.com") or host.endswith(".my.salesforce.com")
 
 
+def _api_refusal(answers: list[Answer]) -> tuple[str, str] | None:
+    """(errorCode, message) of the first answer refusing API access outright, if any."""
+    for answer in answers:
+        code, message = error_details(answer.body)
+        if not answer.ok and code in API_DISABLED_CODES:
+            return code, message
+    return None
+
+
 class _OrgDown(Exception):
     """The very first request got a 5xx (after retries): nothing else can be read."""
 
@@ -377,11 +386,8 @@ class _Collection:
         return result
 
     def _refusal(self, answers: list[Answer]) -> OrgSnapshot | None:
-        for answer in answers:
-            code, message = error_details(answer.body)
-            if not answer.ok and code in API_DISABLED_CODES:
-                return refusal_snapshot(self.target, code, message, at_login=False)
-        return None
+        refused = _api_refusal(answers)
+        return refusal_snapshot(self.target, *refused, at_login=False) if refused else None
 
     def _service_events(self) -> tuple[ServiceEvent, ...]:
         events: list[ServiceEvent] = []
@@ -408,10 +414,9 @@ def collect_identity(target: CollectTarget) -> tuple[OrgInfo | Unavailable, User
     except _OrgDown as down:
         raise AuditIncomplete(f"Salesforce did not answer: {down.failure.reason}") from None
     answers = run.executor.run(plan_whoami(target.api_version, org_id, user_id))
-    code_message = next(((error_details(a.body)) for a in answers.values()
-                         if not a.ok and error_details(a.body)[0] in API_DISABLED_CODES), None)
-    if code_message is not None:
-        raise AuditIncomplete(f"Salesforce refused API access ({code_message[0]}): {code_message[1]}")
+    refused = _api_refusal(list(answers.values()))
+    if refused is not None:
+        raise AuditIncomplete(f"Salesforce refused API access ({refused[0]}): {refused[1]}")
     user = run.part(answers, "user", "User", user_record)
     if not isinstance(user, Unavailable):
         user = run._user(user, answers)
