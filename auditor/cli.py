@@ -26,15 +26,14 @@ import typer
 
 from auditor.checks import evaluate
 from auditor.collect import (
-    CollectTarget,
     Strategy,
     collect,
     collect_identity,
-    refusal_snapshot,
+    login_refusal_snapshot,
 )
 from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
-from auditor.errors import AuditIncomplete, AuditorError, UsageError
+from auditor.errors import AuditIncomplete, AuditorError, ExitStatus, UsageError
 from auditor.files import write_atomically
 from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
 from auditor.model import Report, Status
@@ -54,12 +53,10 @@ from auditor.transport import GuardedSession, RetryPolicy
 
 if TYPE_CHECKING:
     from auditor.anonymize import Anonymizer
-    from auditor.connect import Connection, ConnectionOptions, Identity
+    from auditor.connect import ConnectionOptions, Identity, OrgSession
 
 # auditor.connect (simple-salesforce, zeep) and auditor.cassette (responses) are imported where
 # they are used, so `auditor --help` starts without them.
-
-EXIT_OK, EXIT_SUSPENSION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 app = typer.Typer(
     add_completion=False,
@@ -111,7 +108,8 @@ def _connection_values(arguments: dict[str, Any]) -> dict[str, Any]:
 
 
 def _connection_options(values: dict[str, Any], settings: dict[str, Any], replay_url: str | None) -> ConnectionOptions:
-    from auditor.connect import ConnectionOptions
+    """The login options from flags, environment and settings; UsageError for a bad --api-version."""
+    from auditor.connect import ConnectionOptions, normalise_api_version
 
     def pick(name: str) -> Any:
         value = values.get(name)
@@ -142,7 +140,8 @@ def _connection_options(values: dict[str, Any], settings: dict[str, Any], replay
     if pick("domain"):
         options["domain"] = pick("domain")
     if pick("api_version"):
-        options["api_version"] = str(pick("api_version"))
+        # Checked here, before anything is sent: "62", "v62.0" and 62.0 (TOML) all become "62.0".
+        options["api_version"] = normalise_api_version(str(pick("api_version")))
     return ConnectionOptions(**options)
 
 
@@ -168,16 +167,14 @@ def _offline(replay: Path | None) -> Iterator[_Replay | None]:
         yield _Replay(cassette.cassette_instance_url(entries), identity)
 
 
-def _session(options: ConnectionOptions, *, timeout: float | None, deadline: float | None, debug: bool,
-             record: bool, offline: bool) -> GuardedSession:
-    from auditor.connect import connection_redactor
-
-    redactor = connection_redactor(options)
+def _session(*, timeout: float | None, deadline: float | None, debug: bool, record: bool,
+             offline: bool) -> GuardedSession:
+    """The guarded HTTP session; connect() seeds its redactor with the login's secrets."""
     return GuardedSession(
         timeout=timeout or 30.0,
         deadline=deadline,
         retry=RetryPolicy(),
-        redactor=redactor,
+        redactor=Redactor(),
         debug=sys.stderr if debug else None,
         record=record,
         # Offline, recorded 5xx answers are replayed without waiting out the backoff.
@@ -189,17 +186,19 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
-def _open_connection(options: ConnectionOptions, session: GuardedSession, replayed: _Replay | None = None) -> Connection:
-    from auditor.connect import connect, connection_redactor, resolve_missing_secrets
+def _with_secrets(options: ConnectionOptions) -> ConnectionOptions:
+    """The options with a missing access token, password or client secret asked for on a terminal."""
+    from auditor.connect import resolve_missing_secrets
 
-    options = resolve_missing_secrets(options, _interactive(), lambda prompt: getpass.getpass(f"{prompt}: "))
-    session.redactor = connection_redactor(options)
-    connection = connect(options, session)
-    if connection.identity is None and replayed is not None:
-        # A recording made with a password/JWT/client-credentials login names the user in its
-        # login answer and has no userinfo answer to replay.
-        connection.identity = replayed.identity
-    return connection
+    return resolve_missing_secrets(options, _interactive(), lambda prompt: getpass.getpass(f"{prompt}: "))
+
+
+def _open_session(options: ConnectionOptions, http: GuardedSession, replayed: _Replay | None = None) -> OrgSession:
+    from auditor.connect import connect
+
+    # A recording made with a password/JWT/client-credentials login names the user in its
+    # login answer and has no userinfo answer to replay.
+    return connect(options, http, known_identity=replayed.identity if replayed is not None else None)
 
 
 # ----------------------------------------------------------------------------- audit
@@ -234,13 +233,13 @@ def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: i
     )
 
 
-def exit_status(report: Report) -> int:
+def exit_status(report: Report) -> ExitStatus:
     """The documented exit status of a finished audit."""
     if report.count(Status.FAIL):
-        return EXIT_SUSPENSION
+        return ExitStatus.SUSPENSION
     if report.count(Status.ERROR):
-        return EXIT_INCOMPLETE
-    return EXIT_OK
+        return ExitStatus.INCOMPLETE
+    return ExitStatus.OK
 
 
 def build_report(snapshot: OrgSnapshot, config: AuditConfig) -> Report:
@@ -305,8 +304,8 @@ def audit(
             raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
     else:
         with _offline(replay) as replayed:
-            options = _connection_options(values, settings, replayed.instance_url if replayed else None)
-            session = _session(options, timeout=timeout, deadline=deadline, debug=debug,
+            options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
+            session = _session(timeout=timeout, deadline=deadline, debug=debug,
                                record=record is not None, offline=replay is not None)
             collected: OrgSnapshot | None = None
             try:
@@ -332,7 +331,7 @@ def audit(
         typer.echo(text, nl=not text.endswith("\n"))
     _say(summary_line(report).removeprefix("auditor: "))
     status = exit_status(report)
-    if status == EXIT_INCOMPLETE:
+    if status == ExitStatus.INCOMPLETE:
         # The one-line reason: the first check that could not be evaluated, and how to fix that.
         first = next(f for f in report.findings if f.status is Status.ERROR)
         _say(f"could not complete: {first.message} Fix: {first.remediation}")
@@ -344,25 +343,16 @@ def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditC
     from auditor.connect import ApiAccessRefused
 
     try:
-        connection = _open_connection(options, session, replayed)
+        org = _open_session(options, session, replayed)
     except ApiAccessRefused as refused:
-        target = CollectTarget(session, options.instance_url or "", {}, options.api_version)
-        refused_snapshot = refusal_snapshot(target, refused.error_code, refused.message, at_login=True)
+        refused_snapshot = login_refusal_snapshot(session, options.instance_url or "", options.api_version,
+                                                  refused.error_code, refused.message)
         # The instance is unknown: with --trust-status the trust part says so (nothing is sent).
         return with_trust_status(refused_snapshot, session) if trust_status else refused_snapshot
-    identity = connection.identity
-    target = CollectTarget(
-        session=session,
-        instance_url=connection.instance_url,
-        headers=dict(connection.sf.headers),
-        api_version=options.api_version,
-        user_id=identity.user_id if identity else None,
-        org_id=identity.org_id if identity else None,
-        username=identity.username if identity else None,
-    )
+    identity = org.identity
     who = f" as {identity.username}" if identity and identity.username else ""
-    _say(f"auditing {connection.instance_url}{who} ({connection.auth_method})")
-    snapshot = collect(target, config, target_user=user, strategy=strategy, trust_status=trust_status)
+    _say(f"auditing {org.base_url}{who} ({org.auth_method})")
+    snapshot = collect(org, config, target_user=user, strategy=strategy, trust_status=trust_status)
     # Report the full cost, the login and identity requests included.
     return replace(snapshot, api_usage=session.stats.usage())
 
@@ -415,21 +405,17 @@ def whoami(
     from auditor.connect import ApiAccessRefused
 
     with _offline(replay) as replayed:
-        options = _connection_options(values, settings, replayed.instance_url if replayed else None)
-        session = _session(options, timeout=timeout, deadline=None, debug=debug, record=False, offline=replay is not None)
+        options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
+        session = _session(timeout=timeout, deadline=None, debug=debug, record=False, offline=replay is not None)
         try:
-            connection = _open_connection(options, session, replayed)
+            connection = _open_session(options, session, replayed)
         except ApiAccessRefused as refused:
             raise AuditIncomplete(f"Salesforce refused API access ({refused.error_code}): {refused.message}") from None
-        identity = connection.identity
-        target = CollectTarget(session, connection.instance_url, dict(connection.sf.headers), options.api_version,
-                               identity.user_id if identity else None, identity.org_id if identity else None,
-                               identity.username if identity else None)
-        org, user = collect_identity(target)
+        org, user = collect_identity(connection)
     facts = {
-        "instance_url": connection.instance_url,
-        "auth_method": connection.auth_method,
-        "api_version": options.api_version,
+        "instance_url": connection.base_url,
+        "auth_method": str(connection.auth_method),
+        "api_version": connection.api_version,
         "org": None if isinstance(org, Unavailable) else {"id": org.id, "name": org.name, "edition": org.edition,
                                                            "instance_name": org.instance_name, "is_sandbox": org.is_sandbox},
         "user": None if isinstance(user, Unavailable) else {"id": user.id, "username": user.username, "name": user.name,
@@ -439,7 +425,7 @@ def whoami(
     if output_format == "json":
         typer.echo(json.dumps(facts, indent=2, sort_keys=True))
     else:
-        lines = [f"Instance:   {connection.instance_url} (API v{options.api_version}, {connection.auth_method})"]
+        lines = [f"Instance:   {connection.base_url} (API v{connection.api_version}, {connection.auth_method})"]
         if isinstance(org, Unavailable):
             lines.append(f"Org:        unknown ({org.reason})")
         else:
@@ -453,7 +439,7 @@ def whoami(
             lines.append(f"Profile:    {user.profile_name or '?'} (license {user.user_license or '?'})")
         typer.echo("\n".join(lines))
     if isinstance(org, Unavailable) or isinstance(user, Unavailable):
-        raise typer.Exit(EXIT_INCOMPLETE)
+        raise typer.Exit(ExitStatus.INCOMPLETE)
 
 
 @app.command()
@@ -495,8 +481,8 @@ def explain(
             raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
     else:
         with _offline(replay) as replayed:
-            options = _connection_options(values, settings, replayed.instance_url if replayed else None)
-            session = _session(options, timeout=timeout, deadline=deadline, debug=debug, record=False,
+            options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
+            session = _session(timeout=timeout, deadline=deadline, debug=debug, record=False,
                                offline=replay is not None)
             snapshot = _collect(options, session, config, user, Strategy.COMPOSITE, replayed=replayed)
     if snapshot.api_refusal is not None:
@@ -531,14 +517,14 @@ def main() -> None:
         status = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         _say("interrupted")
-        status = 130
+        status = ExitStatus.INTERRUPTED
     except typer.TyperException as exc:  # bad flag or value: Typer's (vendored click) usage errors
         _say(exc.format_message())
-        status = EXIT_USAGE
+        status = ExitStatus.USAGE
     except AuditorError as exc:
         _say(str(exc))
         status = exc.exit_status
     except Exception as exc:  # a bug: one line, redacted, never a traceback
         _say(f"internal error ({type(exc).__name__}): {Redactor().redact(str(exc))[:300]}; please report it")
-        status = EXIT_INCOMPLETE
-    sys.exit(status if isinstance(status, int) else EXIT_OK)
+        status = ExitStatus.INCOMPLETE
+    sys.exit(status if isinstance(status, int) else ExitStatus.OK)

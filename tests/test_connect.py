@@ -24,13 +24,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from auditor.connect import (
     ApiAccessRefused,
-    Connection,
     ConnectionOptions,
+    OrgSession,
     Identity,
     choose_method,
     connect,
     connection_redactor,
-    expired_session_hint,
     normalise_domain,
     resolve_missing_secrets,
 )
@@ -92,20 +91,23 @@ def test_access_token_is_a_direct_session_without_login(mock: responses.Requests
     session = make_session()
     options = ConnectionOptions(instance_url="https://fake-org.my.salesforce.com/", access_token=ACCESS_TOKEN)
     connection = connect(options, session)
-    assert isinstance(connection, Connection)
+    assert isinstance(connection, OrgSession)
     assert connection.auth_method == "access-token"
-    assert connection.instance_url == "https://fake-org.my.salesforce.com"
+    assert connection.base_url == "https://fake-org.my.salesforce.com"
     assert connection.identity is None
-    assert connection.sf.session_id == ACCESS_TOKEN
-    assert connection.sf.session is session
-    assert connection.sf.base_url == "https://fake-org.my.salesforce.com/services/data/v62.0/"
+    assert connection.access_token == ACCESS_TOKEN
+    assert connection.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
+    assert connection.http is session
+    assert connection.api_version == "62.0"
+    assert ACCESS_TOKEN not in repr(connection)
     assert len(mock.calls) == 0
 
 
 def test_access_token_host_without_scheme_and_version_with_v() -> None:
     options = ConnectionOptions(instance_url="fake-org.my.salesforce.com", access_token=ACCESS_TOKEN, api_version="v61.0")
     connection = connect(options, make_session())
-    assert connection.sf.base_url == "https://fake-org.my.salesforce.com/services/data/v61.0/"
+    assert connection.base_url == "https://fake-org.my.salesforce.com"
+    assert connection.api_version == "61.0"
 
 
 def test_access_token_refuses_plain_http() -> None:
@@ -136,8 +138,8 @@ def test_password_login_on_each_host(mock: responses.RequestsMock, domain: str, 
     connection = connect(password_options(domain), session)
 
     assert connection.auth_method == "password"
-    assert connection.instance_url == f"https://{server_host.replace('-api', '')}"
-    assert connection.sf.session_id == fx.FAKE_SESSION_ID
+    assert connection.base_url == f"https://{server_host.replace('-api', '')}"
+    assert connection.access_token == fx.FAKE_SESSION_ID
     assert connection.identity == Identity(user_id=fx.FAKE_USER_ID, org_id=fx.FAKE_ORG_ID, username=fx.FAKE_USERNAME)
     assert session.hooks["response"] == []  # the capture hook is gone
     request = mock.calls[0].request
@@ -158,7 +160,7 @@ def test_password_login_with_empty_security_token(mock: responses.RequestsMock) 
 def test_password_login_full_my_domain_url_is_accepted(mock: responses.RequestsMock) -> None:
     mock.add(responses.POST, SOAP.format(domain="fake-org.my"), body=fx.soap_login_success(), content_type="text/xml")
     connection = connect(password_options("https://fake-org.my.salesforce.com/"), make_session())
-    assert connection.instance_url == "https://fake-org.my.salesforce.com"
+    assert connection.base_url == "https://fake-org.my.salesforce.com"
 
 
 def test_debug_log_of_a_login_has_no_secret(mock: responses.RequestsMock) -> None:
@@ -322,8 +324,8 @@ def test_jwt_login(
     connection = connect(options, session)
 
     assert connection.auth_method == "jwt"
-    assert connection.instance_url == f"https://{fx.FAKE_INSTANCE_HOST}"
-    assert connection.sf.session_id == fx.FAKE_ACCESS_TOKEN
+    assert connection.base_url == f"https://{fx.FAKE_INSTANCE_HOST}"
+    assert connection.access_token == fx.FAKE_ACCESS_TOKEN
     assert connection.identity == Identity(user_id=fx.FAKE_USER_ID, org_id=fx.FAKE_ORG_ID, username=fx.FAKE_USERNAME)
     assert session.hooks["response"] == []
     (call,) = seen
@@ -448,7 +450,7 @@ def test_client_credentials_login(mock: responses.RequestsMock) -> None:
     connection = connect(options, make_session())
 
     assert connection.auth_method == "client-credentials"
-    assert connection.instance_url == f"https://{fx.FAKE_INSTANCE_HOST}"
+    assert connection.base_url == f"https://{fx.FAKE_INSTANCE_HOST}"
     assert connection.identity == Identity(user_id=fx.FAKE_USER_ID, org_id=fx.FAKE_ORG_ID, username=None)
     request = mock.calls[0].request
     scheme, _, encoded = request.headers["Authorization"].partition(" ")
@@ -497,8 +499,8 @@ def test_sf_cli_session(
     session = make_session()
     connection = connect(ConnectionOptions(target_org="fakeorg"), session)
     assert connection.auth_method == "sf-cli"
-    assert connection.instance_url == "https://fake-org-dev-ed.develop.my.salesforce.com"
-    assert connection.sf.session_id == SF_CLI_TOKEN
+    assert connection.base_url == "https://fake-org-dev-ed.develop.my.salesforce.com"
+    assert connection.access_token == SF_CLI_TOKEN
     assert connection.identity is None
     assert SF_CLI_TOKEN not in session.redactor.redact(f"Bearer {SF_CLI_TOKEN}")
     assert len(mock.calls) == 0
@@ -514,12 +516,6 @@ def test_sf_cli_not_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(UsageError, match="the Salesforce CLI \\(sf\\) is not installed or not on PATH"):
         connect(ConnectionOptions(target_org="fakeorg"), make_session())
-
-
-def test_expired_session_hints() -> None:
-    assert "re-run sf org login" in expired_session_hint("sf-cli", "fakeorg")
-    assert "--alias fakeorg" in expired_session_hint("sf-cli", "fakeorg")
-    assert "fresh one" in expired_session_hint("access-token")
 
 
 # --------------------------------------------------------------------------- choosing the flow
@@ -676,7 +672,7 @@ def test_connection_redactor_knows_every_secret() -> None:
 def test_refusal_text_is_read_across_simple_salesforce_versions() -> None:
     from simple_salesforce.exceptions import SalesforceAuthenticationFailed
 
-    from auditor.connect import _auth_text
+    from auditor.connect import auth_text as _auth_text
 
     current = SalesforceAuthenticationFailed("INVALID_LOGIN", "Invalid username, password, security token")
     assert _auth_text(current) == "Invalid username, password, security token"
