@@ -30,6 +30,7 @@ from auditor.connect import (
     choose_method,
     connect,
     connection_redactor,
+    normalise_api_version,
     normalise_domain,
     resolve_missing_secrets,
 )
@@ -575,6 +576,42 @@ def test_choose_method_refusals(options: ConnectionOptions, expected: str) -> No
         choose_method(options)
     assert expected in str(caught.value)
     assert_no_secret(str(caught.value))
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    (None, "62.0"), ("62.0", "62.0"), ("v62.0", "62.0"), ("V61.0", "61.0"), ("62", "62.0"), (" 52 ", "52.0"),
+    ("100.0", "100.0"),
+])
+def test_normalise_api_version_accepts_the_usual_spellings(given: str | None, expected: str) -> None:
+    assert normalise_api_version(given) == expected
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("51.0", "needs API version 52.0 or later"),
+    ("v40", "needs API version 52.0 or later"),
+    ("vv62.0", "not an API version"),
+    ("62.1", "not an API version"),
+    ("6", "not an API version"),
+    ("latest", "not an API version"),
+    ("62.0.0", "not an API version"),
+])
+def test_normalise_api_version_refuses(given: str, expected: str) -> None:
+    with pytest.raises(UsageError, match=expected) as caught:
+        normalise_api_version(given)
+    assert str(caught.value).startswith("--api-version ")
+
+
+def test_resolve_prompts_for_a_missing_access_token() -> None:
+    asked: list[str] = []
+
+    def prompt(label: str) -> str:
+        asked.append(label)
+        return ACCESS_TOKEN
+
+    resolved = resolve_missing_secrets(ConnectionOptions(instance_url="https://x.my.salesforce.com"), True, prompt)
+    assert resolved.access_token == ACCESS_TOKEN
+    assert asked == ["Access token for https://x.my.salesforce.com"]
+    assert choose_method(resolved) == "access-token"
 
 
 def test_normalise_domain() -> None:
