@@ -24,18 +24,9 @@ from urllib.parse import urlsplit
 
 import typer
 
-from auditor.checks import evaluate
-from auditor.collect import (
-    Strategy,
-    collect,
-    collect_identity,
-    login_refusal_snapshot,
-)
-from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, AuditorError, ExitStatus, UsageError
 from auditor.files import write_atomically
-from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
 from auditor.model import Report, Status
 from auditor.redact import Redactor
 from auditor.report import OutputFormat, render, summary_line
@@ -49,14 +40,17 @@ from auditor.snapshot import (
     snapshot_from_json,
     snapshot_to_json,
 )
-from auditor.transport import GuardedSession, RetryPolicy
 
 if TYPE_CHECKING:
     from auditor.anonymize import Anonymizer
+    from auditor.collect import Strategy
     from auditor.connect import ConnectionOptions, Identity, OrgSession
+    from auditor.transport import GuardedSession
 
-# auditor.connect (simple-salesforce, zeep) and auditor.cassette (responses) are imported where
-# they are used, so `auditor --help` starts without them.
+# Start-up: `auditor --help`, `--version` and `checks` import nothing heavy. The layers that load
+# HTTP and login libraries (auditor.connect: simple-salesforce, zeep; auditor.collect and
+# auditor.transport: requests; auditor.cassette: responses, yaml) and the checks are imported
+# inside the commands that use them (bench/startup.py measures the difference).
 
 app = typer.Typer(
     add_completion=False,
@@ -64,6 +58,28 @@ app = typer.Typer(
     help="Preflight auditor for the HubSpot-Salesforce integration: predicts which of HubSpot's "
     "suspensions would occur, why, and how to fix each. Read-only against the org.",
 )
+
+
+DISTRIBUTION = "hubspot-sf-auditor"  # pyproject.toml [project] name
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"auditor {version(DISTRIBUTION)}")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            typer.echo("auditor (version unknown: not installed)")
+        raise typer.Exit(ExitStatus.OK)
+
+
+@app.callback()
+def _root(
+    show_version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                      help="Print the auditor's version and exit."),
+) -> None:
+    """Options for every command (the app's help text is given to typer.Typer above)."""
 
 
 def _say(message: str) -> None:
@@ -170,6 +186,8 @@ def _offline(replay: Path | None) -> Iterator[_Replay | None]:
 def _session(*, timeout: float | None, deadline: float | None, debug: bool, record: bool,
              offline: bool) -> GuardedSession:
     """The guarded HTTP session; connect() seeds its redactor with the login's secrets."""
+    from auditor.transport import GuardedSession, RetryPolicy
+
     return GuardedSession(
         timeout=timeout or 30.0,
         deadline=deadline,
@@ -218,6 +236,8 @@ def _skipped_checks(skip: list[str] | None, settings: dict[str, Any]) -> frozens
 def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: int | None,
                   expected_records: int | None, headroom: float | None,
                   skip: list[str] | None = None) -> AuditConfig:
+    from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
+
     mapping_path = mappings or (Path(settings["mappings"]) if settings.get("mappings") else None)
     try:
         loaded = load_mapping_file(mapping_path) if mapping_path else standard_mappings()
@@ -243,6 +263,8 @@ def exit_status(report: Report) -> ExitStatus:
 
 
 def build_report(snapshot: OrgSnapshot, config: AuditConfig) -> Report:
+    from auditor.checks import evaluate
+
     return Report(
         findings=evaluate(snapshot, config),
         org=snapshot.org if isinstance(snapshot.org, OrgInfo) else None,
@@ -284,12 +306,18 @@ def audit(
     deadline: Optional[float] = Deadline,
     debug: bool = Debug,
     config_file: Optional[Path] = ConfigFile,
-    strategy: Strategy = typer.Option(Strategy.COMPOSITE, "--strategy", hidden=True, help="composite (default) or naive (one request per describe/query; the bench baseline)."),
+    strategy: str = typer.Option("composite", "--strategy", hidden=True, help="composite (default) or naive (one request per describe/query; the bench baseline)."),
     trust_status: Optional[bool] = typer.Option(None, "--trust-status/--no-trust-status", help="Also ask Salesforce Trust (api.status.salesforce.com, public, no token sent) about incidents and maintenance on the org's instance: one more HTTP request, not an API call. Default: off, or the trust_status setting."),
 ) -> None:
     """Audit the org as the integration user and report which suspensions would occur."""
+    from auditor.collect import Strategy
+
     if anonymize and record is None:
         raise UsageError("--anonymize only applies with --record FILE")
+    try:
+        chosen_strategy = Strategy(strategy)
+    except ValueError:
+        raise UsageError(f"--strategy {strategy}: use {' or '.join(s.value for s in Strategy)}") from None
     settings = load_settings(config_file)
     config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip)
     values = _connection_values(locals())
@@ -309,7 +337,8 @@ def audit(
                                record=record is not None, offline=replay is not None)
             collected: OrgSnapshot | None = None
             try:
-                collected = _collect(options, session, config, user, strategy, trust_status=ask_trust, replayed=replayed)
+                collected = _collect(options, session, config, user, chosen_strategy, trust_status=ask_trust,
+                                     replayed=replayed)
             finally:
                 # Recorded even when the audit stops early: that is when a recording helps most.
                 if record is not None and session.stats.exchanges:
@@ -340,6 +369,8 @@ def audit(
 
 def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,
              strategy: Strategy, *, trust_status: bool = False, replayed: _Replay | None = None) -> OrgSnapshot:
+    from auditor.collect import collect, login_refusal_snapshot
+    from auditor.collect.trust import with_trust_status
     from auditor.connect import ApiAccessRefused
 
     try:
@@ -411,6 +442,8 @@ def whoami(
             connection = _open_session(options, session, replayed)
         except ApiAccessRefused as refused:
             raise AuditIncomplete(f"Salesforce refused API access ({refused.error_code}): {refused.message}") from None
+        from auditor.collect import collect_identity
+
         org, user = collect_identity(connection)
     facts = {
         "instance_url": connection.base_url,
@@ -484,6 +517,8 @@ def explain(
             options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
             session = _session(timeout=timeout, deadline=deadline, debug=debug, record=False,
                                offline=replay is not None)
+            from auditor.collect import Strategy
+
             snapshot = _collect(options, session, config, user, Strategy.COMPOSITE, replayed=replayed)
     if snapshot.api_refusal is not None:
         raise AuditIncomplete(f"Salesforce refused API access ({snapshot.api_refusal.error_code}): {snapshot.api_refusal.message}")
