@@ -719,3 +719,60 @@ def test_refusal_text_is_read_across_simple_salesforce_versions() -> None:
     assert _auth_text(older) == "Invalid username, password"
     templated = SalesforceAuthenticationFailed("INVALID_LOGIN", "")
     assert _auth_text(templated) == ""
+
+
+# One refusal per row of the table, with a text that could also match a later row: the first
+# matching row must win, and every row must be reachable (a row no answer can reach is dead).
+_REFUSAL_CASES = [
+    ("INVALID_LOGIN", "Invalid username, password, security token; or user locked out.", "wrong username, password"),
+    ("LOGIN_MUST_USE_SECURITY_TOKEN", "Invalid username, password, security token", "--security-token or SF_SECURITY_TOKEN"),
+    ("PASSWORD_LOCKOUT", "Your account has been locked", "wait for the lockout period to end"),
+    ("invalid_client_id", "client identifier invalid", "check --client-id and --client-secret"),
+    ("invalid_client", "invalid client credentials", "check --client-id and --client-secret"),
+    ("invalid_grant", "user hasn't approved this consumer; authentication failure", "Permitted Users"),
+    ("invalid_grant", "audience is invalid; expired", "does not match the org"),
+    ("invalid_grant", "expired access/refresh token", "check this computer's clock"),
+    ("invalid_grant", "invalid assertion", "check this computer's clock"),
+    ("invalid_grant", "authentication failure; no client credentials user enabled", "bad credentials"),
+    ("invalid_grant", "no client credentials user enabled", "set a Run As user"),
+]
+
+
+@pytest.mark.parametrize(("code", "text", "expected"), _REFUSAL_CASES)
+def test_each_refusal_row_names_its_fix(code: str, text: str, expected: str) -> None:
+    from simple_salesforce.exceptions import SalesforceAuthenticationFailed
+
+    from auditor.connect.options import AuthMethod
+    from auditor.connect.refusals import login_refused
+    from auditor.redact import Redactor
+
+    refused = login_refused(SalesforceAuthenticationFailed(code, text), AuthMethod.CLIENT_CREDENTIALS,
+                            "u@x.example", "acme.my.salesforce.com", Redactor())
+    assert isinstance(refused, AuditIncomplete)
+    assert expected in str(refused)
+    assert "\n" not in str(refused)
+
+
+def test_every_refusal_row_has_a_case() -> None:
+    from auditor.connect.refusals import REFUSALS
+
+    assert {row.code for row in REFUSALS} == {code for code, _, _ in _REFUSAL_CASES}
+    assert len(_REFUSAL_CASES) >= len(REFUSALS)
+
+
+@pytest.mark.parametrize(("code", "text", "expected"), [
+    (500, "<html>oops</html>", "answered HTTP 500 with a body that is not a Salesforce login answer"),
+    (None, "<!DOCTYPE html><title>Down for Maintenance</title>", "web page ('Down for Maintenance')"),
+    ("SOMETHING_NEW", "a reason", "Salesforce refused the login at acme.my.salesforce.com (SOMETHING_NEW: a reason)"),
+])
+def test_refusals_outside_the_table(code: Any, text: str, expected: str) -> None:
+    from simple_salesforce.exceptions import SalesforceAuthenticationFailed
+
+    from auditor.connect.options import AuthMethod
+    from auditor.connect.refusals import login_refused
+    from auditor.redact import Redactor
+
+    refused = login_refused(SalesforceAuthenticationFailed(code, text), AuthMethod.PASSWORD, "u",
+                            "acme.my.salesforce.com", Redactor())
+    assert isinstance(refused, AuditIncomplete)
+    assert expected in str(refused)
