@@ -24,19 +24,9 @@ from urllib.parse import urlsplit
 
 import typer
 
-from auditor.checks import evaluate
-from auditor.collect import (
-    CollectTarget,
-    Strategy,
-    collect,
-    collect_identity,
-    refusal_snapshot,
-)
-from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
-from auditor.errors import AuditIncomplete, AuditorError, UsageError
+from auditor.errors import AuditIncomplete, AuditorError, ExitStatus, UsageError
 from auditor.files import write_atomically
-from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
 from auditor.model import Report, Status
 from auditor.redact import Redactor
 from auditor.report import OutputFormat, render, summary_line
@@ -50,16 +40,17 @@ from auditor.snapshot import (
     snapshot_from_json,
     snapshot_to_json,
 )
-from auditor.transport import GuardedSession, RetryPolicy
 
 if TYPE_CHECKING:
     from auditor.anonymize import Anonymizer
-    from auditor.connect import Connection, ConnectionOptions, Identity
+    from auditor.collect import Strategy
+    from auditor.connect import ConnectionOptions, Identity, OrgSession
+    from auditor.transport import GuardedSession
 
-# auditor.connect (simple-salesforce, zeep) and auditor.cassette (responses) are imported where
-# they are used, so `auditor --help` starts without them.
-
-EXIT_OK, EXIT_SUSPENSION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+# Start-up: `auditor --help`, `--version` and `checks` import nothing heavy. The layers that load
+# HTTP and login libraries (auditor.connect: simple-salesforce, zeep; auditor.collect and
+# auditor.transport: requests; auditor.cassette: responses, yaml) and the checks are imported
+# inside the commands that use them (bench/startup.py measures the difference).
 
 app = typer.Typer(
     add_completion=False,
@@ -67,6 +58,28 @@ app = typer.Typer(
     help="Preflight auditor for the HubSpot-Salesforce integration: predicts which of HubSpot's "
     "suspensions would occur, why, and how to fix each. Read-only against the org.",
 )
+
+
+DISTRIBUTION = "hubspot-sf-auditor"  # pyproject.toml [project] name
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"auditor {version(DISTRIBUTION)}")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            typer.echo("auditor (version unknown: not installed)")
+        raise typer.Exit(ExitStatus.OK)
+
+
+@app.callback()
+def _root(
+    show_version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                      help="Print the auditor's version and exit."),
+) -> None:
+    """Options for every command (the app's help text is given to typer.Typer above)."""
 
 
 def _say(message: str) -> None:
@@ -111,7 +124,8 @@ def _connection_values(arguments: dict[str, Any]) -> dict[str, Any]:
 
 
 def _connection_options(values: dict[str, Any], settings: dict[str, Any], replay_url: str | None) -> ConnectionOptions:
-    from auditor.connect import ConnectionOptions
+    """The login options from flags, environment and settings; UsageError for a bad --api-version."""
+    from auditor.connect import ConnectionOptions, normalise_api_version
 
     def pick(name: str) -> Any:
         value = values.get(name)
@@ -142,7 +156,8 @@ def _connection_options(values: dict[str, Any], settings: dict[str, Any], replay
     if pick("domain"):
         options["domain"] = pick("domain")
     if pick("api_version"):
-        options["api_version"] = str(pick("api_version"))
+        # Checked here, before anything is sent: "62", "v62.0" and 62.0 (TOML) all become "62.0".
+        options["api_version"] = normalise_api_version(str(pick("api_version")))
     return ConnectionOptions(**options)
 
 
@@ -168,16 +183,16 @@ def _offline(replay: Path | None) -> Iterator[_Replay | None]:
         yield _Replay(cassette.cassette_instance_url(entries), identity)
 
 
-def _session(options: ConnectionOptions, *, timeout: float | None, deadline: float | None, debug: bool,
-             record: bool, offline: bool) -> GuardedSession:
-    from auditor.connect import connection_redactor
+def _session(*, timeout: float | None, deadline: float | None, debug: bool, record: bool,
+             offline: bool) -> GuardedSession:
+    """The guarded HTTP session; connect() seeds its redactor with the login's secrets."""
+    from auditor.transport import GuardedSession, RetryPolicy
 
-    redactor = connection_redactor(options)
     return GuardedSession(
         timeout=timeout or 30.0,
         deadline=deadline,
         retry=RetryPolicy(),
-        redactor=redactor,
+        redactor=Redactor(),
         debug=sys.stderr if debug else None,
         record=record,
         # Offline, recorded 5xx answers are replayed without waiting out the backoff.
@@ -189,17 +204,19 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
-def _open_connection(options: ConnectionOptions, session: GuardedSession, replayed: _Replay | None = None) -> Connection:
-    from auditor.connect import connect, connection_redactor, resolve_missing_secrets
+def _with_secrets(options: ConnectionOptions) -> ConnectionOptions:
+    """The options with a missing access token, password or client secret asked for on a terminal."""
+    from auditor.connect import resolve_missing_secrets
 
-    options = resolve_missing_secrets(options, _interactive(), lambda prompt: getpass.getpass(f"{prompt}: "))
-    session.redactor = connection_redactor(options)
-    connection = connect(options, session)
-    if connection.identity is None and replayed is not None:
-        # A recording made with a password/JWT/client-credentials login names the user in its
-        # login answer and has no userinfo answer to replay.
-        connection.identity = replayed.identity
-    return connection
+    return resolve_missing_secrets(options, _interactive(), lambda prompt: getpass.getpass(f"{prompt}: "))
+
+
+def _open_session(options: ConnectionOptions, http: GuardedSession, replayed: _Replay | None = None) -> OrgSession:
+    from auditor.connect import connect
+
+    # A recording made with a password/JWT/client-credentials login names the user in its
+    # login answer and has no userinfo answer to replay.
+    return connect(options, http, known_identity=replayed.identity if replayed is not None else None)
 
 
 # ----------------------------------------------------------------------------- audit
@@ -219,6 +236,8 @@ def _skipped_checks(skip: list[str] | None, settings: dict[str, Any]) -> frozens
 def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: int | None,
                   expected_records: int | None, headroom: float | None,
                   skip: list[str] | None = None) -> AuditConfig:
+    from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
+
     mapping_path = mappings or (Path(settings["mappings"]) if settings.get("mappings") else None)
     try:
         loaded = load_mapping_file(mapping_path) if mapping_path else standard_mappings()
@@ -234,16 +253,18 @@ def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: i
     )
 
 
-def exit_status(report: Report) -> int:
+def exit_status(report: Report) -> ExitStatus:
     """The documented exit status of a finished audit."""
     if report.count(Status.FAIL):
-        return EXIT_SUSPENSION
+        return ExitStatus.SUSPENSION
     if report.count(Status.ERROR):
-        return EXIT_INCOMPLETE
-    return EXIT_OK
+        return ExitStatus.INCOMPLETE
+    return ExitStatus.OK
 
 
 def build_report(snapshot: OrgSnapshot, config: AuditConfig) -> Report:
+    from auditor.checks import evaluate
+
     return Report(
         findings=evaluate(snapshot, config),
         org=snapshot.org if isinstance(snapshot.org, OrgInfo) else None,
@@ -285,12 +306,18 @@ def audit(
     deadline: Optional[float] = Deadline,
     debug: bool = Debug,
     config_file: Optional[Path] = ConfigFile,
-    strategy: Strategy = typer.Option(Strategy.COMPOSITE, "--strategy", hidden=True, help="composite (default) or naive (one request per describe/query; the bench baseline)."),
+    strategy: str = typer.Option("composite", "--strategy", hidden=True, help="composite (default) or naive (one request per describe/query; the bench baseline)."),
     trust_status: Optional[bool] = typer.Option(None, "--trust-status/--no-trust-status", help="Also ask Salesforce Trust (api.status.salesforce.com, public, no token sent) about incidents and maintenance on the org's instance: one more HTTP request, not an API call. Default: off, or the trust_status setting."),
 ) -> None:
     """Audit the org as the integration user and report which suspensions would occur."""
+    from auditor.collect import Strategy
+
     if anonymize and record is None:
         raise UsageError("--anonymize only applies with --record FILE")
+    try:
+        chosen_strategy = Strategy(strategy)
+    except ValueError:
+        raise UsageError(f"--strategy {strategy}: use {' or '.join(s.value for s in Strategy)}") from None
     settings = load_settings(config_file)
     config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip)
     values = _connection_values(locals())
@@ -305,12 +332,13 @@ def audit(
             raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
     else:
         with _offline(replay) as replayed:
-            options = _connection_options(values, settings, replayed.instance_url if replayed else None)
-            session = _session(options, timeout=timeout, deadline=deadline, debug=debug,
+            options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
+            session = _session(timeout=timeout, deadline=deadline, debug=debug,
                                record=record is not None, offline=replay is not None)
             collected: OrgSnapshot | None = None
             try:
-                collected = _collect(options, session, config, user, strategy, trust_status=ask_trust, replayed=replayed)
+                collected = _collect(options, session, config, user, chosen_strategy, trust_status=ask_trust,
+                                     replayed=replayed)
             finally:
                 # Recorded even when the audit stops early: that is when a recording helps most.
                 if record is not None and session.stats.exchanges:
@@ -332,7 +360,7 @@ def audit(
         typer.echo(text, nl=not text.endswith("\n"))
     _say(summary_line(report).removeprefix("auditor: "))
     status = exit_status(report)
-    if status == EXIT_INCOMPLETE:
+    if status == ExitStatus.INCOMPLETE:
         # The one-line reason: the first check that could not be evaluated, and how to fix that.
         first = next(f for f in report.findings if f.status is Status.ERROR)
         _say(f"could not complete: {first.message} Fix: {first.remediation}")
@@ -341,28 +369,21 @@ def audit(
 
 def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,
              strategy: Strategy, *, trust_status: bool = False, replayed: _Replay | None = None) -> OrgSnapshot:
+    from auditor.collect import collect, login_refusal_snapshot
+    from auditor.collect.trust import with_trust_status
     from auditor.connect import ApiAccessRefused
 
     try:
-        connection = _open_connection(options, session, replayed)
+        org = _open_session(options, session, replayed)
     except ApiAccessRefused as refused:
-        target = CollectTarget(session, options.instance_url or "", {}, options.api_version)
-        refused_snapshot = refusal_snapshot(target, refused.error_code, refused.message, at_login=True)
+        refused_snapshot = login_refusal_snapshot(session, options.instance_url or "", options.api_version,
+                                                  refused.error_code, refused.message)
         # The instance is unknown: with --trust-status the trust part says so (nothing is sent).
         return with_trust_status(refused_snapshot, session) if trust_status else refused_snapshot
-    identity = connection.identity
-    target = CollectTarget(
-        session=session,
-        instance_url=connection.instance_url,
-        headers=dict(connection.sf.headers),
-        api_version=options.api_version,
-        user_id=identity.user_id if identity else None,
-        org_id=identity.org_id if identity else None,
-        username=identity.username if identity else None,
-    )
+    identity = org.identity
     who = f" as {identity.username}" if identity and identity.username else ""
-    _say(f"auditing {connection.instance_url}{who} ({connection.auth_method})")
-    snapshot = collect(target, config, target_user=user, strategy=strategy, trust_status=trust_status)
+    _say(f"auditing {org.base_url}{who} ({org.auth_method})")
+    snapshot = collect(org, config, target_user=user, strategy=strategy, trust_status=trust_status)
     # Report the full cost, the login and identity requests included.
     return replace(snapshot, api_usage=session.stats.usage())
 
@@ -415,21 +436,19 @@ def whoami(
     from auditor.connect import ApiAccessRefused
 
     with _offline(replay) as replayed:
-        options = _connection_options(values, settings, replayed.instance_url if replayed else None)
-        session = _session(options, timeout=timeout, deadline=None, debug=debug, record=False, offline=replay is not None)
+        options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
+        session = _session(timeout=timeout, deadline=None, debug=debug, record=False, offline=replay is not None)
         try:
-            connection = _open_connection(options, session, replayed)
+            connection = _open_session(options, session, replayed)
         except ApiAccessRefused as refused:
             raise AuditIncomplete(f"Salesforce refused API access ({refused.error_code}): {refused.message}") from None
-        identity = connection.identity
-        target = CollectTarget(session, connection.instance_url, dict(connection.sf.headers), options.api_version,
-                               identity.user_id if identity else None, identity.org_id if identity else None,
-                               identity.username if identity else None)
-        org, user = collect_identity(target)
+        from auditor.collect import collect_identity
+
+        org, user = collect_identity(connection)
     facts = {
-        "instance_url": connection.instance_url,
-        "auth_method": connection.auth_method,
-        "api_version": options.api_version,
+        "instance_url": connection.base_url,
+        "auth_method": str(connection.auth_method),
+        "api_version": connection.api_version,
         "org": None if isinstance(org, Unavailable) else {"id": org.id, "name": org.name, "edition": org.edition,
                                                            "instance_name": org.instance_name, "is_sandbox": org.is_sandbox},
         "user": None if isinstance(user, Unavailable) else {"id": user.id, "username": user.username, "name": user.name,
@@ -439,7 +458,7 @@ def whoami(
     if output_format == "json":
         typer.echo(json.dumps(facts, indent=2, sort_keys=True))
     else:
-        lines = [f"Instance:   {connection.instance_url} (API v{options.api_version}, {connection.auth_method})"]
+        lines = [f"Instance:   {connection.base_url} (API v{connection.api_version}, {connection.auth_method})"]
         if isinstance(org, Unavailable):
             lines.append(f"Org:        unknown ({org.reason})")
         else:
@@ -453,7 +472,7 @@ def whoami(
             lines.append(f"Profile:    {user.profile_name or '?'} (license {user.user_license or '?'})")
         typer.echo("\n".join(lines))
     if isinstance(org, Unavailable) or isinstance(user, Unavailable):
-        raise typer.Exit(EXIT_INCOMPLETE)
+        raise typer.Exit(ExitStatus.INCOMPLETE)
 
 
 @app.command()
@@ -495,9 +514,11 @@ def explain(
             raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
     else:
         with _offline(replay) as replayed:
-            options = _connection_options(values, settings, replayed.instance_url if replayed else None)
-            session = _session(options, timeout=timeout, deadline=deadline, debug=debug, record=False,
+            options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
+            session = _session(timeout=timeout, deadline=deadline, debug=debug, record=False,
                                offline=replay is not None)
+            from auditor.collect import Strategy
+
             snapshot = _collect(options, session, config, user, Strategy.COMPOSITE, replayed=replayed)
     if snapshot.api_refusal is not None:
         raise AuditIncomplete(f"Salesforce refused API access ({snapshot.api_refusal.error_code}): {snapshot.api_refusal.message}")
@@ -531,14 +552,14 @@ def main() -> None:
         status = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         _say("interrupted")
-        status = 130
+        status = ExitStatus.INTERRUPTED
     except typer.TyperException as exc:  # bad flag or value: Typer's (vendored click) usage errors
         _say(exc.format_message())
-        status = EXIT_USAGE
+        status = ExitStatus.USAGE
     except AuditorError as exc:
         _say(str(exc))
         status = exc.exit_status
     except Exception as exc:  # a bug: one line, redacted, never a traceback
         _say(f"internal error ({type(exc).__name__}): {Redactor().redact(str(exc))[:300]}; please report it")
-        status = EXIT_INCOMPLETE
-    sys.exit(status if isinstance(status, int) else EXIT_OK)
+        status = ExitStatus.INCOMPLETE
+    sys.exit(status if isinstance(status, int) else ExitStatus.OK)

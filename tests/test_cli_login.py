@@ -280,3 +280,79 @@ def test_a_jwt_recording_replays_without_login_flags(org: tuple[FakeOrg, respons
     assert replayed.exit_code == 0, replayed.stderr
     findings = lambda result: [(f["check"], f["status"], f["object"], f["field"]) for f in _report(result)["findings"]]  # noqa: E731
     assert findings(replayed) == findings(live)
+
+
+# ------------------------------------------------------------------- --api-version
+
+
+@pytest.mark.parametrize("given", ["62.0", "v62.0", "62", "V62"])
+def test_api_version_spellings_all_send_v62(org: tuple[FakeOrg, responses.RequestsMock], given: str) -> None:
+    fake, mock = org
+    _install(fake, mock)
+    result = run_cli("whoami", "--instance-url", fake.base, "--access-token", "tok-value-123456",
+                     "--api-version", given, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["api_version"] == "62.0"
+    data_paths = [call.request.url for call in mock.calls if "/services/data/" in str(call.request.url)]
+    assert data_paths and all("/services/data/v62.0/" in str(url) for url in data_paths), data_paths
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("40.0", "needs API version 52.0 or later"),
+    ("51", "needs API version 52.0 or later"),
+    ("latest", "is not an API version like 62.0"),
+    ("vv62.0", "is not an API version like 62.0"),
+    ("62.5", "is not an API version like 62.0"),
+])
+def test_bad_api_version_is_exit_2_before_anything_is_sent(
+    org: tuple[FakeOrg, responses.RequestsMock], given: str, expected: str
+) -> None:
+    fake, mock = org
+    _install(fake, mock)
+    result = run_cli("audit", "--instance-url", fake.base, "--access-token", "tok-value-123456", "--api-version", given)
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("auditor: --api-version ") and expected in lines[0], result.stderr
+    assert result.stdout == ""
+    assert len(mock.calls) == 0
+
+
+# ------------------------------------------------------------------- a missing access token
+
+
+def test_missing_access_token_is_prompted_on_a_terminal(
+    org: tuple[FakeOrg, responses.RequestsMock], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, mock = org
+    _install(fake, mock)
+    asked: list[str] = []
+
+    def fake_getpass(prompt: str) -> str:
+        asked.append(prompt)
+        return "prompted-token-value-42"
+
+    monkeypatch.setattr("auditor.cli._interactive", lambda: True)
+    monkeypatch.setattr("getpass.getpass", fake_getpass)
+    result = run_cli("whoami", "--instance-url", fake.base, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert asked == [f"Access token for {fake.base}: "]
+    assert mock.calls and all(
+        call.request.headers.get("Authorization") == "Bearer prompted-token-value-42" for call in mock.calls
+    )
+    assert "prompted-token-value-42" not in result.stdout + result.stderr
+
+
+def test_missing_access_token_in_ci_names_the_variable() -> None:
+    result = run_cli("audit", "--instance-url", "https://fake-org.my.salesforce.com")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "auditor: missing SF_ACCESS_TOKEN (set the environment variable or pass --access-token)"
+    )
+
+
+def test_an_empty_prompted_access_token_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("auditor.cli._interactive", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda _prompt: "")
+    result = run_cli("audit", "--instance-url", "https://fake-org.my.salesforce.com")
+    assert result.exit_code == 2
+    assert "no value entered: missing SF_ACCESS_TOKEN" in result.stderr

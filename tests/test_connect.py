@@ -24,13 +24,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from auditor.connect import (
     ApiAccessRefused,
-    Connection,
     ConnectionOptions,
+    OrgSession,
     Identity,
     choose_method,
     connect,
     connection_redactor,
-    expired_session_hint,
+    normalise_api_version,
     normalise_domain,
     resolve_missing_secrets,
 )
@@ -92,20 +92,23 @@ def test_access_token_is_a_direct_session_without_login(mock: responses.Requests
     session = make_session()
     options = ConnectionOptions(instance_url="https://fake-org.my.salesforce.com/", access_token=ACCESS_TOKEN)
     connection = connect(options, session)
-    assert isinstance(connection, Connection)
+    assert isinstance(connection, OrgSession)
     assert connection.auth_method == "access-token"
-    assert connection.instance_url == "https://fake-org.my.salesforce.com"
+    assert connection.base_url == "https://fake-org.my.salesforce.com"
     assert connection.identity is None
-    assert connection.sf.session_id == ACCESS_TOKEN
-    assert connection.sf.session is session
-    assert connection.sf.base_url == "https://fake-org.my.salesforce.com/services/data/v62.0/"
+    assert connection.access_token == ACCESS_TOKEN
+    assert connection.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
+    assert connection.http is session
+    assert connection.api_version == "62.0"
+    assert ACCESS_TOKEN not in repr(connection)
     assert len(mock.calls) == 0
 
 
 def test_access_token_host_without_scheme_and_version_with_v() -> None:
     options = ConnectionOptions(instance_url="fake-org.my.salesforce.com", access_token=ACCESS_TOKEN, api_version="v61.0")
     connection = connect(options, make_session())
-    assert connection.sf.base_url == "https://fake-org.my.salesforce.com/services/data/v61.0/"
+    assert connection.base_url == "https://fake-org.my.salesforce.com"
+    assert connection.api_version == "61.0"
 
 
 def test_access_token_refuses_plain_http() -> None:
@@ -136,8 +139,8 @@ def test_password_login_on_each_host(mock: responses.RequestsMock, domain: str, 
     connection = connect(password_options(domain), session)
 
     assert connection.auth_method == "password"
-    assert connection.instance_url == f"https://{server_host.replace('-api', '')}"
-    assert connection.sf.session_id == fx.FAKE_SESSION_ID
+    assert connection.base_url == f"https://{server_host.replace('-api', '')}"
+    assert connection.access_token == fx.FAKE_SESSION_ID
     assert connection.identity == Identity(user_id=fx.FAKE_USER_ID, org_id=fx.FAKE_ORG_ID, username=fx.FAKE_USERNAME)
     assert session.hooks["response"] == []  # the capture hook is gone
     request = mock.calls[0].request
@@ -158,7 +161,7 @@ def test_password_login_with_empty_security_token(mock: responses.RequestsMock) 
 def test_password_login_full_my_domain_url_is_accepted(mock: responses.RequestsMock) -> None:
     mock.add(responses.POST, SOAP.format(domain="fake-org.my"), body=fx.soap_login_success(), content_type="text/xml")
     connection = connect(password_options("https://fake-org.my.salesforce.com/"), make_session())
-    assert connection.instance_url == "https://fake-org.my.salesforce.com"
+    assert connection.base_url == "https://fake-org.my.salesforce.com"
 
 
 def test_debug_log_of_a_login_has_no_secret(mock: responses.RequestsMock) -> None:
@@ -322,8 +325,8 @@ def test_jwt_login(
     connection = connect(options, session)
 
     assert connection.auth_method == "jwt"
-    assert connection.instance_url == f"https://{fx.FAKE_INSTANCE_HOST}"
-    assert connection.sf.session_id == fx.FAKE_ACCESS_TOKEN
+    assert connection.base_url == f"https://{fx.FAKE_INSTANCE_HOST}"
+    assert connection.access_token == fx.FAKE_ACCESS_TOKEN
     assert connection.identity == Identity(user_id=fx.FAKE_USER_ID, org_id=fx.FAKE_ORG_ID, username=fx.FAKE_USERNAME)
     assert session.hooks["response"] == []
     (call,) = seen
@@ -448,7 +451,7 @@ def test_client_credentials_login(mock: responses.RequestsMock) -> None:
     connection = connect(options, make_session())
 
     assert connection.auth_method == "client-credentials"
-    assert connection.instance_url == f"https://{fx.FAKE_INSTANCE_HOST}"
+    assert connection.base_url == f"https://{fx.FAKE_INSTANCE_HOST}"
     assert connection.identity == Identity(user_id=fx.FAKE_USER_ID, org_id=fx.FAKE_ORG_ID, username=None)
     request = mock.calls[0].request
     scheme, _, encoded = request.headers["Authorization"].partition(" ")
@@ -497,8 +500,8 @@ def test_sf_cli_session(
     session = make_session()
     connection = connect(ConnectionOptions(target_org="fakeorg"), session)
     assert connection.auth_method == "sf-cli"
-    assert connection.instance_url == "https://fake-org-dev-ed.develop.my.salesforce.com"
-    assert connection.sf.session_id == SF_CLI_TOKEN
+    assert connection.base_url == "https://fake-org-dev-ed.develop.my.salesforce.com"
+    assert connection.access_token == SF_CLI_TOKEN
     assert connection.identity is None
     assert SF_CLI_TOKEN not in session.redactor.redact(f"Bearer {SF_CLI_TOKEN}")
     assert len(mock.calls) == 0
@@ -514,12 +517,6 @@ def test_sf_cli_not_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(UsageError, match="the Salesforce CLI \\(sf\\) is not installed or not on PATH"):
         connect(ConnectionOptions(target_org="fakeorg"), make_session())
-
-
-def test_expired_session_hints() -> None:
-    assert "re-run sf org login" in expired_session_hint("sf-cli", "fakeorg")
-    assert "--alias fakeorg" in expired_session_hint("sf-cli", "fakeorg")
-    assert "fresh one" in expired_session_hint("access-token")
 
 
 # --------------------------------------------------------------------------- choosing the flow
@@ -579,6 +576,42 @@ def test_choose_method_refusals(options: ConnectionOptions, expected: str) -> No
         choose_method(options)
     assert expected in str(caught.value)
     assert_no_secret(str(caught.value))
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    (None, "62.0"), ("62.0", "62.0"), ("v62.0", "62.0"), ("V61.0", "61.0"), ("62", "62.0"), (" 52 ", "52.0"),
+    ("100.0", "100.0"),
+])
+def test_normalise_api_version_accepts_the_usual_spellings(given: str | None, expected: str) -> None:
+    assert normalise_api_version(given) == expected
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("51.0", "needs API version 52.0 or later"),
+    ("v40", "needs API version 52.0 or later"),
+    ("vv62.0", "not an API version"),
+    ("62.1", "not an API version"),
+    ("6", "not an API version"),
+    ("latest", "not an API version"),
+    ("62.0.0", "not an API version"),
+])
+def test_normalise_api_version_refuses(given: str, expected: str) -> None:
+    with pytest.raises(UsageError, match=expected) as caught:
+        normalise_api_version(given)
+    assert str(caught.value).startswith("--api-version ")
+
+
+def test_resolve_prompts_for_a_missing_access_token() -> None:
+    asked: list[str] = []
+
+    def prompt(label: str) -> str:
+        asked.append(label)
+        return ACCESS_TOKEN
+
+    resolved = resolve_missing_secrets(ConnectionOptions(instance_url="https://x.my.salesforce.com"), True, prompt)
+    assert resolved.access_token == ACCESS_TOKEN
+    assert asked == ["Access token for https://x.my.salesforce.com"]
+    assert choose_method(resolved) == "access-token"
 
 
 def test_normalise_domain() -> None:
@@ -676,7 +709,7 @@ def test_connection_redactor_knows_every_secret() -> None:
 def test_refusal_text_is_read_across_simple_salesforce_versions() -> None:
     from simple_salesforce.exceptions import SalesforceAuthenticationFailed
 
-    from auditor.connect import _auth_text
+    from auditor.connect import auth_text as _auth_text
 
     current = SalesforceAuthenticationFailed("INVALID_LOGIN", "Invalid username, password, security token")
     assert _auth_text(current) == "Invalid username, password, security token"
@@ -686,3 +719,60 @@ def test_refusal_text_is_read_across_simple_salesforce_versions() -> None:
     assert _auth_text(older) == "Invalid username, password"
     templated = SalesforceAuthenticationFailed("INVALID_LOGIN", "")
     assert _auth_text(templated) == ""
+
+
+# One refusal per row of the table, with a text that could also match a later row: the first
+# matching row must win, and every row must be reachable (a row no answer can reach is dead).
+_REFUSAL_CASES = [
+    ("INVALID_LOGIN", "Invalid username, password, security token; or user locked out.", "wrong username, password"),
+    ("LOGIN_MUST_USE_SECURITY_TOKEN", "Invalid username, password, security token", "--security-token or SF_SECURITY_TOKEN"),
+    ("PASSWORD_LOCKOUT", "Your account has been locked", "wait for the lockout period to end"),
+    ("invalid_client_id", "client identifier invalid", "check --client-id and --client-secret"),
+    ("invalid_client", "invalid client credentials", "check --client-id and --client-secret"),
+    ("invalid_grant", "user hasn't approved this consumer; authentication failure", "Permitted Users"),
+    ("invalid_grant", "audience is invalid; expired", "does not match the org"),
+    ("invalid_grant", "expired access/refresh token", "check this computer's clock"),
+    ("invalid_grant", "invalid assertion", "check this computer's clock"),
+    ("invalid_grant", "authentication failure; no client credentials user enabled", "bad credentials"),
+    ("invalid_grant", "no client credentials user enabled", "set a Run As user"),
+]
+
+
+@pytest.mark.parametrize(("code", "text", "expected"), _REFUSAL_CASES)
+def test_each_refusal_row_names_its_fix(code: str, text: str, expected: str) -> None:
+    from simple_salesforce.exceptions import SalesforceAuthenticationFailed
+
+    from auditor.connect.options import AuthMethod
+    from auditor.connect.refusals import login_refused
+    from auditor.redact import Redactor
+
+    refused = login_refused(SalesforceAuthenticationFailed(code, text), AuthMethod.CLIENT_CREDENTIALS,
+                            "u@x.example", "acme.my.salesforce.com", Redactor())
+    assert isinstance(refused, AuditIncomplete)
+    assert expected in str(refused)
+    assert "\n" not in str(refused)
+
+
+def test_every_refusal_row_has_a_case() -> None:
+    from auditor.connect.refusals import REFUSALS
+
+    assert {row.code for row in REFUSALS} == {code for code, _, _ in _REFUSAL_CASES}
+    assert len(_REFUSAL_CASES) >= len(REFUSALS)
+
+
+@pytest.mark.parametrize(("code", "text", "expected"), [
+    (500, "<html>oops</html>", "answered HTTP 500 with a body that is not a Salesforce login answer"),
+    (None, "<!DOCTYPE html><title>Down for Maintenance</title>", "web page ('Down for Maintenance')"),
+    ("SOMETHING_NEW", "a reason", "Salesforce refused the login at acme.my.salesforce.com (SOMETHING_NEW: a reason)"),
+])
+def test_refusals_outside_the_table(code: Any, text: str, expected: str) -> None:
+    from simple_salesforce.exceptions import SalesforceAuthenticationFailed
+
+    from auditor.connect.options import AuthMethod
+    from auditor.connect.refusals import login_refused
+    from auditor.redact import Redactor
+
+    refused = login_refused(SalesforceAuthenticationFailed(code, text), AuthMethod.PASSWORD, "u",
+                            "acme.my.salesforce.com", Redactor())
+    assert isinstance(refused, AuditIncomplete)
+    assert expected in str(refused)

@@ -183,7 +183,7 @@ def test_token_refused_at_userinfo_is_exit_3(monkeypatch: pytest.MonkeyPatch) ->
     org = with_faults(Fault(r"/userinfo", 403, "Forbidden", "text/plain"))
     run = audit_org(org, monkeypatch=monkeypatch)
     assert run.result.exit_code == 3
-    assert "rejected the access token" in one_line(run.result)
+    assert "rejected the session" in one_line(run.result)
     assert len(run.calls) == 1
 
 

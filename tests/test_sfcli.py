@@ -1,4 +1,4 @@
-"""auditor.sfcli against the stand-in `sf` (tests/stand_ins/sf) put first on PATH."""
+"""auditor.connect.sfcli against the stand-in `sf` (tests/stand_ins/sf) put first on PATH."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import sfcli
+from auditor.connect import sfcli
 from auditor.errors import AuditIncomplete, UsageError
 from auditor.redact import Redactor
 

@@ -16,10 +16,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import requests
 
 from auditor.collect.executor import Answer, Executor, Strategy
 from auditor.collect.parse import (
@@ -52,7 +50,7 @@ from auditor.collect.plan import (
 )
 from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
-from auditor.errors import AuditIncomplete, UsageError
+from auditor.errors import AuditIncomplete, UsageError, session_rejected
 from auditor.permissions import objects_without_read
 from auditor.snapshot import (
     ApiRefusal,
@@ -66,17 +64,21 @@ from auditor.snapshot import (
     Unavailable,
     UserInfo,
 )
+from auditor.transport import GuardedSession
 
-__all__ = ["CollectTarget", "Strategy", "collect", "collect_identity", "refusal_snapshot"]
+if TYPE_CHECKING:
+    from auditor.connect.session import OrgSession
+
+__all__ = ["CollectTarget", "Strategy", "collect", "collect_identity", "login_refusal_snapshot", "refusal_snapshot"]
 
 _EVENT_KINDS = frozenset({FailureKind.ORG_UNAVAILABLE, FailureKind.SERVER_ERROR, FailureKind.UNEXPECTED, FailureKind.API_LIMIT})
 
 
 @dataclass(frozen=True)
 class CollectTarget:
-    """Where and as whom to collect."""
+    """Where and as whom to collect (the collector's view of an OrgSession)."""
 
-    session: requests.Session
+    session: GuardedSession
     instance_url: str
     headers: dict[str, str]  # including Authorization: Bearer ...
     api_version: str
@@ -89,9 +91,21 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _usage(session: requests.Session) -> ApiUsage:
-    stats = getattr(session, "stats", None)
-    return stats.usage() if stats is not None else ApiUsage()
+def _target(session: OrgSession) -> CollectTarget:
+    identity = session.identity
+    return CollectTarget(
+        session=session.http,
+        instance_url=session.base_url,
+        headers=dict(session.headers),
+        api_version=session.api_version,
+        user_id=identity.user_id if identity else None,
+        org_id=identity.org_id if identity else None,
+        username=identity.username if identity else None,
+    )
+
+
+def _usage(session: GuardedSession) -> ApiUsage:
+    return session.stats.usage()
 
 
 def refusal_snapshot(target: CollectTarget, code: str, message: str, *, at_login: bool) -> OrgSnapshot:
@@ -103,6 +117,12 @@ def refusal_snapshot(target: CollectTarget, code: str, message: str, *, at_login
         describes=(), limits=skipped, triggers=skipped, hubspot_package=skipped,
         api_refusal=ApiRefusal(code, message, at_login), collected_at=_now(), api_usage=_usage(target.session),
     )
+
+
+def login_refusal_snapshot(http: GuardedSession, instance_url: str, api_version: str, code: str,
+                           message: str) -> OrgSnapshot:
+    """The snapshot of an audit whose login Salesforce refused because API access is off."""
+    return refusal_snapshot(CollectTarget(http, instance_url, {}, api_version), code, message, at_login=True)
 
 
 def _is_login_host(host: str) -> bool:
@@ -153,7 +173,7 @@ def _identify(executor: Executor, target: CollectTarget) -> tuple[str, str, str 
     # keys user_id / organization_id / preferred_username per OpenID Connect [S].
     answer = executor.get("/services/oauth2/userinfo")
     if answer.status in (401, 403):
-        raise AuditIncomplete("Salesforce rejected the access token (expired, revoked, or for another org): get a new one")
+        raise session_rejected()
     if answer.status >= 500:
         raise _OrgDown(classify(answer))
     body = answer.body if isinstance(answer.body, dict) else {}
@@ -392,7 +412,7 @@ class _Collection:
     def _service_events(self) -> tuple[ServiceEvent, ...]:
         events: list[ServiceEvent] = []
         org_host = urlsplit(self.target.instance_url).netloc
-        for failure in getattr(self.target.session, "failures", []):
+        for failure in self.target.session.failures:
             if failure.host and failure.host != org_host and not _is_login_host(failure.host):
                 continue  # another service (Salesforce Trust): its outages are not the org's
             kind = FailureKind.ORG_UNAVAILABLE if failure.status in (503, None) else FailureKind.SERVER_ERROR
@@ -406,8 +426,9 @@ class _Collection:
         return tuple(unique.values())
 
 
-def collect_identity(target: CollectTarget) -> tuple[OrgInfo | Unavailable, UserInfo | Unavailable]:
+def collect_identity(session: OrgSession) -> tuple[OrgInfo | Unavailable, UserInfo | Unavailable]:
     """The org and the connected user, for ``auditor whoami``: one identity request at most and one composite."""
+    target = _target(session)
     run = _Collection(target, AuditConfig(objects=(), mappings=()), Strategy.COMPOSITE)
     try:
         user_id, org_id, _ = _identify(run.executor, target)
@@ -423,7 +444,7 @@ def collect_identity(target: CollectTarget) -> tuple[OrgInfo | Unavailable, User
     return run.part(answers, "org", "Organization", parse_org), user
 
 
-def collect(target: CollectTarget, config: AuditConfig, *, target_user: str | None = None,
+def collect(session: OrgSession, config: AuditConfig, *, target_user: str | None = None,
             strategy: Strategy = Strategy.COMPOSITE, trust_status: bool = False) -> OrgSnapshot:
     """Read everything the checks need, in as few requests as Salesforce allows.
 
@@ -433,8 +454,8 @@ def collect(target: CollectTarget, config: AuditConfig, *, target_user: str | No
     Raises AuditIncomplete when the session is rejected, UsageError for an unknown ``--user``.
     Every other failure is recorded in the snapshot as Unavailable with its reason.
     """
-    snapshot = _Collection(target, config, strategy).run(target_user)
-    return with_trust_status(snapshot, target.session) if trust_status else snapshot
+    snapshot = _Collection(_target(session), config, strategy).run(target_user)
+    return with_trust_status(snapshot, session.http) if trust_status else snapshot
 
 
 # Used by classify-based callers (the CLI maps login-time errors with the same rules).

@@ -17,7 +17,7 @@ from typing import Any
 import requests
 
 from auditor.collect.plan import SubRequest
-from auditor.errors import AuditIncomplete
+from auditor.errors import session_rejected
 
 MAX_SUBREQUESTS = 25
 MAX_QUERIES = 5
@@ -109,11 +109,7 @@ def parse_body(response: requests.Response) -> Any:
 def _check_session(status: int, body: Any) -> None:
     if status == 401:
         code = body[0].get("errorCode") if isinstance(body, list) and body and isinstance(body[0], dict) else None
-        detail = f" ({code})" if code else ""
-        raise AuditIncomplete(
-            f"Salesforce rejected the session{detail}: it expired or was revoked; log in again "
-            "(a new access token, or 'sf org login web' for --target-org)"
-        )
+        raise session_rejected(code if isinstance(code, str) else None)
 
 
 class Executor:

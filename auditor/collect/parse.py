@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from auditor.collect.executor import NOT_SENT, Answer, not_json
 from auditor.collect.plan import MUTING_SET_PREFIX, SYSTEM_PERMISSIONS
+from auditor.errors import API_REFUSAL_CODES
 from auditor.snapshot import (
     FailureKind,
     FieldDescribe,
@@ -33,7 +34,7 @@ from auditor.snapshot import (
 
 T = TypeVar("T")
 
-API_DISABLED_CODES = frozenset({"API_DISABLED_FOR_ORG", "API_CURRENTLY_DISABLED"})
+API_DISABLED_CODES = API_REFUSAL_CODES  # defined once, in auditor/errors.py
 _NO_ACCESS_CODES = frozenset({
     "INSUFFICIENT_ACCESS", "INSUFFICIENT_ACCESS_OR_READONLY", "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
     "INVALID_TYPE", "NOT_FOUND", "ENTITY_IS_DELETED",

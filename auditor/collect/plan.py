@@ -17,7 +17,6 @@ from auditor.config import AuditConfig
 
 _NO_SCOPE = AuditConfig(objects=(), mappings=())
 
-MIN_API_VERSION = 52.0  # PermissionSetAssignment.ExpirationDate / IsActive exist from v52 [C O-PSA]
 HUBSPOT_NAMESPACE = "HubSpot_Inc"  # [S] field API names in public code; reference §2.11 step 7
 
 # Objects whose activity/owner semantics mean ApexTrigger.TableEnumOrId holds their name. Custom
@@ -65,14 +64,9 @@ def query_url(version: str, soql: str) -> str:
     return f"/services/data/v{version}/query?q={encoded}"
 
 
-def is_salesforce_id(value: str) -> bool:
-    return bool(re.fullmatch(r"[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?", value)) and value[:3] == "005"
-
-
 @dataclass(frozen=True)
 class AuditPlan:
     subrequests: tuple[SubRequest, ...]
-    user_ref: str  # how later subrequests refer to the audited user's Id
 
 
 def plan_audit(config: AuditConfig, version: str, org_id: str, user_id: str | None, username: str | None) -> AuditPlan:
@@ -126,7 +120,7 @@ def plan_audit(config: AuditConfig, version: str, org_id: str, user_id: str | No
     subs.append(SubRequest("hubspot_package", query_url(version,
         "SELECT Id, Name, Label, NamespacePrefix FROM PermissionSet "
         f"WHERE NamespacePrefix = {soql_literal(HUBSPOT_NAMESPACE)}"), True))
-    return AuditPlan(tuple(subs), uid)
+    return AuditPlan(tuple(subs))
 
 
 def plan_whoami(version: str, org_id: str, user_id: str) -> tuple[SubRequest, ...]:
