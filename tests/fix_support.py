@@ -82,6 +82,12 @@ def _fields(root: ET.Element, set_id: str, snapshot: OrgSnapshot) -> list[FieldP
             if parent is not None and parent.type == "address":
                 raise DeployRefused(f"{qualified} is a component of {parent.name}: grant the compound")
         rows.append(FieldPermissionRow(source_id=set_id, sobject=sobject, field=qualified, read=readable, edit=editable))
+        if isinstance(described, ObjectDescribe):
+            # The compound's security is its components' [C reference §2.7]. Salesforce keeps the row on the
+            # compound only; the components' rows are added too so that a check reading either agrees.
+            rows += [FieldPermissionRow(source_id=set_id, sobject=sobject, field=f"{described.name}.{f.name}",
+                                        read=readable, edit=editable)
+                     for f in described.fields if getattr(f, "compound_field_name", None) == name]
     return rows
 
 
