@@ -148,3 +148,13 @@ def test_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x", encoding="utf-8")
     with pytest.raises(UsageError, match="not a directory"):
         _write(tmp_path / "f")
+
+
+def test_same_grants_from_a_later_audit_replace_the_file(tmp_path: Path) -> None:
+    first = '<?xml version="1.0"?>\n<PermissionSet>\n    <description>audit at 10:00</description>\n    <label>x</label>\n</PermissionSet>\n'
+    _write(tmp_path, first)
+    later = first.replace("10:00", "10:01")
+    _write(tmp_path, later)
+    assert (tmp_path / "force-app/main/default/permissionsets/S.permissionset-meta.xml").read_text(encoding="utf-8") == later
+    with pytest.raises(UsageError):
+        _write(tmp_path, later.replace("<label>x</label>", "<label>y</label>"))

@@ -34,6 +34,7 @@ METADATA_NAMESPACE = "http://soap.sforce.com/2006/04/metadata"
 DEFAULT_NAME = "HubSpot_Integration_Preflight_Fix"
 DEFAULT_LABEL = "HubSpot Integration Preflight Fix"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_DESCRIPTION = re.compile(r"^ *<description>.*</description>\n", re.MULTILINE)
 _NAME_RULE = re.compile(r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$")
 
 # objectPermissions children: XML element -> plan attribute name, in Salesforce's (alphabetical) order.
@@ -145,9 +146,9 @@ def fix_paths(out: Path, name: str) -> FixFiles:
 def write_fix(out: Path, name: str, set_xml: str, manifest: str, project: str, *, force: bool) -> FixFiles:
     """Write the fragment under ``out``, all or nothing.
 
-    An existing file with the same content is left as it is (re-running is harmless). An existing
-    permission set or manifest with other content is refused (UsageError) unless ``force``: it may be
-    someone's edit. An existing ``sfdx-project.json`` is always kept (``out`` may be a project already).
+    An existing file with the same content is left as it is (re-running is harmless), one that differs
+    only in its description (a later audit with the same result) is replaced. An existing permission set
+    or manifest with other content is refused (UsageError) unless ``force``: it may be someone's edit. An existing ``sfdx-project.json`` is always kept (``out`` may be a project already).
     Every file is written to a temporary file first and renamed only when all are written.
     """
     paths = fix_paths(out, name)
@@ -162,12 +163,14 @@ def write_fix(out: Path, name: str, set_xml: str, manifest: str, project: str, *
             raise UsageError(f"--out {out}: {path} is a directory")
         if path.exists():
             try:
-                same = path.read_text(encoding="utf-8") == text
+                existing = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
-                same = False
-            if same:
+                existing = None
+            if existing == text:
                 continue
-            if not force:
+            # The same grants from a later audit differ only in the description (it names the audit time):
+            # that is our own file regenerated, not someone's edit.
+            if not force and (existing is None or _DESCRIPTION.sub("", existing) != _DESCRIPTION.sub("", text)):
                 raise UsageError(f"{path} exists with other content; review it, then re-run with --force to replace "
                                  "it, or choose another --out")
         to_write.append((path, text))
