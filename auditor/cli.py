@@ -585,9 +585,9 @@ def fix(
     check_label(label)
     values = _connection_values(locals())
     if from_report is not None:
+        # Connection options (often set in the environment) are simply not used; these would change the answer.
         given = [flag for flag, value in (("--replay", replay), ("--snapshot", snapshot_in), ("--user", user),
                                           ("--mappings", mappings)) if value is not None]
-        given += [f"--{key.replace('_', '-')}" for key, value in values.items() if value is not None and key != "api_version"]
         if given:
             raise UsageError(f"--from-report cannot be combined with {given[0]}: the report already says what is missing")
         plan = plan_from_report(from_report)

@@ -326,9 +326,11 @@ def _plan_field(builder: _Builder, finding: Finding, snapshot: OrgSnapshot, conf
         return
     target_name = f"{described.name}.{target.name}"
     mapped = _mapped_on(config, described, target)
+    if not mapped:
+        # No mapping reaches this field, so what HubSpot needs on it is unknown here: never guess a grant.
+        builder.manual(_step(finding, finding.message, finding.remediation))
+        return
     needs_edit = any(edit for _, edit in mapped) and not target.calculated
-    if not mapped:  # the finding names a field no mapping reaches through: trust what it says it needs
-        needs_edit = "edit" in finding.message.lower() and not target.calculated
     access = field_access(snapshot, target_name)
     if access.read and (access.edit or not needs_edit):
         builder.manual(_step(finding, finding.message, finding.remediation))
