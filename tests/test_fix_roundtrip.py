@@ -131,3 +131,15 @@ def test_round_trip_catches_a_missing_grant(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(this, "plan_fix", lambda *a: dataclasses.replace(real(*a), fields=real(*a).fields[1:]))
     with pytest.raises(AssertionError, match="still failing"):
         round_trip(_broken(), make_config())
+
+
+def test_round_trip_with_compound_address_fields() -> None:
+    """Describe as Salesforce gives it (MailingAddress, components naming it): the set grants the compound
+    only (apply_permission_set refuses a component), and the address failures clear."""
+    from tests.test_fix_plan import _with_compound_address
+
+    snapshot = without_field_rows(_with_compound_address(make_snapshot()), "Contact.MailingCity", "Contact.MailingCountry")
+    config = make_config()
+    plan = plan_fix(evaluate(snapshot, config), snapshot, config)
+    assert [g.field for g in plan.fields] == ["Contact.MailingAddress"]
+    round_trip(snapshot, config)

@@ -27,7 +27,7 @@ from auditor.fix.plan import (
     user_permission_label,
     with_dependencies,
 )
-from auditor.permissions import OBJECT_PERMISSIONS, PERMISSION_LABELS
+from auditor.permissions import PERMISSION_LABELS
 
 FIX_DOCUMENT_VERSION = 1
 _BY_LABEL = {label: name for name, label in PERMISSION_LABELS.items()}
@@ -172,4 +172,4 @@ def plan_from_document(document: Any, *, username: str | None, org: str | None, 
 
 
 __all__ = ["FIX_DOCUMENT_VERSION", "FixDocumentError", "grants_document", "plan_document", "plan_from_document",
-           "steps_document", "OBJECT_PERMISSIONS"]
+           "steps_document"]
