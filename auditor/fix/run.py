@@ -85,6 +85,9 @@ def run_fix(plan: FixPlan, *, name: str, label: str, out: Path | None, fmt: FixF
     if not plan.grants_anything and not plan.manual_steps:
         summary = "nothing to fix: no permission failure (no file written)"
     else:
-        written = f"written to {out}" if file else ("no file" if not plan.grants_anything else "not written (no --out)")
-        summary = f"{grants} grants, {required} manual steps remaining; permission set {written}"
+        if not plan.grants_anything:
+            written = "no permission set needed"
+        else:
+            written = f"permission set written to {out}" if file else "permission set not written (no --out)"
+        summary = f"{grants} grants, {required} manual steps remaining; {written}"
     return FixResult(text=text, exit_status=1 if required else 0, summary=summary)
