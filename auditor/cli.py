@@ -264,14 +264,17 @@ def exit_status(report: Report) -> ExitStatus:
 
 def build_report(snapshot: OrgSnapshot, config: AuditConfig) -> Report:
     from auditor.checks import evaluate
+    from auditor.fix.plan import plan_fix
 
+    findings = evaluate(snapshot, config)
     return Report(
-        findings=evaluate(snapshot, config),
+        findings=findings,
         org=snapshot.org if isinstance(snapshot.org, OrgInfo) else None,
         user=snapshot.user if isinstance(snapshot.user, UserInfo) else None,
         api_version=snapshot.api_version,
         instance_url=snapshot.instance_url,
         api_usage=snapshot.api_usage,
+        fix=plan_fix(findings, snapshot, config),
     )
 
 
@@ -497,11 +500,18 @@ def explain(
     deadline: Optional[float] = Deadline,
     debug: bool = Debug,
     config_file: Optional[Path] = ConfigFile,
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
-    """Show what the integration user can do on one object or field, and which permission sets say so."""
-    from auditor.explain import UnknownTarget
-    from auditor.explain import explain as explain_target
+    """Show what the integration user can do on one object or field, which permission sets say so, the
+    audit's verdict on it and its fix."""
+    from auditor.explain import UnknownTarget, explain_document, parse_target
 
+    if output_format not in ("text", "json"):
+        raise UsageError(f"--format {output_format}: use text or json")
+    try:
+        parse_target(target)  # before connecting: a typo costs no login
+    except UnknownTarget as exc:
+        raise UsageError(str(exc)) from None
     settings = load_settings(config_file)
     config = _audit_config(settings, mappings, None, None, None)
     values = _connection_values(locals())
@@ -523,10 +533,99 @@ def explain(
     if snapshot.api_refusal is not None:
         raise AuditIncomplete(f"Salesforce refused API access ({snapshot.api_refusal.error_code}): {snapshot.api_refusal.message}")
     try:
-        text = explain_target(snapshot, config, target)
+        document = explain_document(snapshot, config, target)
     except UnknownTarget as exc:
         raise UsageError(str(exc)) from None
-    typer.echo(text, nl=False)
+    if output_format == "json":
+        typer.echo(json.dumps(document, indent=2, sort_keys=True))
+    else:
+        typer.echo(str(document["text"]), nl=False)
+
+
+# ----------------------------------------------------------------------------- fix
+
+
+def _saved_or_collected(snapshot_in: Path | None, replay: Path | None, values: dict[str, Any], settings: dict[str, Any],
+                        config: AuditConfig, user: str | None, *, timeout: float | None, deadline: float | None,
+                        debug: bool) -> OrgSnapshot:
+    """A saved snapshot (--snapshot), or one collected now (own session, --user, --replay)."""
+    if snapshot_in is not None:
+        try:
+            return snapshot_from_json(snapshot_in.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise UsageError(f"snapshot {snapshot_in}: cannot read ({exc.strerror or exc})") from None
+        except SnapshotFormatError as exc:
+            raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
+    from auditor.collect import Strategy
+
+    with _offline(replay) as replayed:
+        options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
+        session = _session(timeout=timeout, deadline=deadline, debug=debug, record=False,
+                           offline=replay is not None)
+        return _collect(options, session, config, user, Strategy.COMPOSITE, replayed=replayed)
+
+
+@app.command()
+def fix(
+    instance_url: Optional[str] = InstanceUrl,
+    access_token: Optional[str] = AccessToken,
+    username: Optional[str] = Username,
+    password: Optional[str] = Password,
+    security_token: Optional[str] = SecurityToken,
+    domain: Optional[str] = Domain,
+    client_id: Optional[str] = ClientId,
+    client_secret: Optional[str] = ClientSecret,
+    private_key_file: Optional[str] = PrivateKeyFile,
+    target_org: Optional[str] = TargetOrg,
+    api_version: Optional[str] = ApiVersion,
+    user: Optional[str] = typer.Option(None, "--user", help="Fix for this user (username or 005 id), audited through setup objects."),
+    mappings: Optional[Path] = typer.Option(None, "--mappings", help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
+    from_report: Optional[Path] = typer.Option(None, "--from-report", help="Build the fix from an `auditor audit -f json` report instead of connecting.", dir_okay=False),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the SFDX source-format permission set and manifest/package.xml under this directory.", file_okay=False),
+    name: str = typer.Option("HubSpot_Integration_Preflight_Fix", "--name", help="Permission set API name."),
+    label: str = typer.Option("HubSpot Integration Preflight Fix", "--label", help="Permission set label."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing permission set or manifest file with other content under --out."),
+    output_format: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
+    replay: Optional[Path] = Replay,
+    snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", help="Fix from a saved snapshot instead of connecting.", dir_okay=False),
+    timeout: Optional[float] = Timeout,
+    deadline: Optional[float] = Deadline,
+    debug: bool = Debug,
+    config_file: Optional[Path] = ConfigFile,
+) -> None:
+    """Write a permission set that grants exactly what the audit found missing, and list the manual steps."""
+    from auditor.checks import evaluate
+    from auditor.fix.plan import plan_fix
+    from auditor.fix.render import FixFormat
+    from auditor.fix.run import plan_from_report, run_fix
+    from auditor.fix.writer import check_label, check_name
+
+    try:
+        fmt = FixFormat(output_format)
+    except ValueError:
+        raise UsageError(f"--format {output_format}: use table, json or markdown") from None
+    check_name(name)
+    check_label(label)
+    values = _connection_values(locals())
+    if from_report is not None:
+        # Connection options (often set in the environment) are simply not used; these would change the answer.
+        given = [flag for flag, value in (("--replay", replay), ("--snapshot", snapshot_in), ("--user", user),
+                                          ("--mappings", mappings)) if value is not None]
+        if given:
+            raise UsageError(f"--from-report cannot be combined with {given[0]}: the report already says what is missing")
+        plan = plan_from_report(from_report)
+        source: str | None = from_report.name
+    else:
+        settings = load_settings(config_file)
+        config = _audit_config(settings, mappings, None, None, None)
+        snapshot = _saved_or_collected(snapshot_in, replay, values, settings, config, user, timeout=timeout,
+                                       deadline=deadline, debug=debug)
+        plan = plan_fix(evaluate(snapshot, config), snapshot, config)
+        source = None
+    result = run_fix(plan, name=name, label=label, out=out, fmt=fmt, force=force, source=source)
+    typer.echo(result.text, nl=not result.text.endswith("\n"))
+    _say(result.summary)
+    raise typer.Exit(result.exit_status)
 
 
 def _anonymizer(snapshot: OrgSnapshot | None, options: ConnectionOptions) -> Anonymizer:

@@ -8,7 +8,11 @@ and what HubSpot needs on it.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from auditor.config import AuditConfig
+from auditor.model import STATUS_ORDER, Finding, Status
 from auditor.permissions import (
     NOTHING_GRANTS_IT,
     OBJECT_PERMISSIONS,
@@ -19,6 +23,10 @@ from auditor.permissions import (
     object_access,
 )
 from auditor.snapshot import ObjectDescribe, OrgSnapshot, Unavailable, UserInfo
+from auditor.suspensions import Suspension
+
+# An API name: letters, digits and underscores (custom names end in __c, namespaced ones carry ns__).
+_API_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 class UnknownTarget(ValueError):
@@ -116,11 +124,26 @@ def _field_lines(snapshot: OrgSnapshot, config: AuditConfig, described: ObjectDe
     return lines
 
 
+def parse_target(target: str) -> tuple[str, str | None]:
+    """(object, field or None) from "Contact" or "Contact.MailingCountry"; UnknownTarget when malformed.
+
+    Needs no snapshot, so the CLI checks the argument before connecting.
+    """
+    object_part, dot, field_part = target.strip().partition(".")
+    if not _API_NAME.match(object_part) or (dot and not _API_NAME.match(field_part)):
+        raise UnknownTarget(f"{target!r}: expected OBJECT or OBJECT.FIELD (API names, e.g. Contact.MailingCountry)")
+    return object_part, field_part or None
+
+
 def explain(snapshot: OrgSnapshot, config: AuditConfig, target: str) -> str:
-    """The explanation of ``target`` ("Contact" or "Contact.MailingCountry"); raises UnknownTarget."""
-    object_part, _, field_part = target.strip().partition(".")
-    if not object_part or (target.count(".") > 1):
-        raise UnknownTarget(f"{target!r}: expected OBJECT or OBJECT.FIELD")
+    """The explanation of ``target`` ("Contact" or "Contact.MailingCountry"), with the audit's verdict on it
+    and its fix; raises UnknownTarget."""
+    return str(explain_document(snapshot, config, target)["text"])
+
+
+def _explanation(snapshot: OrgSnapshot, config: AuditConfig, target: str) -> str:
+    object_part, field_name = parse_target(target)
+    field_part = field_name or ""
     sobject = _object_names(snapshot, config).get(object_part.lower())
     if sobject is None:
         raise UnknownTarget(
@@ -142,3 +165,78 @@ def explain(snapshot: OrgSnapshot, config: AuditConfig, target: str) -> str:
         notes = ignored_notes(snapshot)
         lines += [f"  {note}" for note in notes]
     return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------- verdict and fix
+
+
+def _subject_findings(snapshot: OrgSnapshot, config: AuditConfig, sobject: str, field_name: str | None) -> list[Finding]:
+    """The audit's findings about the object (object-level checks) or the field (its compound's included)."""
+    from auditor.checks import evaluate
+    from auditor.fix.plan import permission_field
+
+    findings = evaluate(snapshot, config)
+    if field_name is None:
+        return [f for f in findings if f.field is None and (f.object or "").lower() == sobject.lower()]
+    names = {f"{sobject}.{field_name}".lower()}
+    described = snapshot.describe(sobject)
+    if isinstance(described, ObjectDescribe):
+        field_describe = described.field(field_name)
+        if field_describe is not None:
+            names.add(f"{described.name}.{permission_field(described, field_describe).name}".lower())
+    named = [f for f in findings if (f.field or "").lower() in names]
+    if named or not any(m.qualified.lower() == f"{sobject}.{field_name}".lower() for m in config.mappings):
+        return named
+    # A mapped field no finding names: field-access reports problems per field and passes per object, so the
+    # object's field-access findings (a pass, or an error saying why it could not be checked) decide.
+    on_object = [f for f in findings if f.check == "field-access" and f.field is None
+                 and (f.object or "").lower() == sobject.lower()]
+    return on_object or [Finding("field-access", Suspension.SF_FIELD_PERMISSIONS, Status.PASS,
+                                 f"{sobject}.{field_name}: field-level access as HubSpot needs it.", "",
+                                 object=sobject, field=f"{sobject}.{field_name}")]
+
+
+def _verdict(findings: list[Finding]) -> tuple[str, str]:
+    """(status or "not checked", one line)."""
+    if not findings:
+        return "not checked", "Verdict: not checked by the audit (HubSpot does not need it as configured)."
+    worst = min(findings, key=lambda f: STATUS_ORDER[f.status])
+    if worst.status is Status.PASS:
+        return "pass", "Verdict: pass (HubSpot has what it needs here)."
+    return worst.status.value, f"Verdict: {worst.status.value} ({worst.suspension.value}): {worst.message}"
+
+
+def explain_document(snapshot: OrgSnapshot, config: AuditConfig, target: str) -> dict[str, Any]:
+    """What `explain --format json` prints: the explanation, the verdict, the findings and the fix."""
+    from auditor.fix.document import grants_document, steps_document
+    from auditor.fix.plan import plan_fix
+
+    text = _explanation(snapshot, config, target)
+    sobject_part, field_name = parse_target(target)
+    sobject = _object_names(snapshot, config).get(sobject_part.lower(), sobject_part)
+    findings = _subject_findings(snapshot, config, sobject, field_name)
+    status, verdict = _verdict(findings)
+    plan = plan_fix(findings, snapshot, config)
+    fix_lines = []
+    for grant in plan.objects:
+        fix_lines.append(f"  grant on {grant.sobject}: {', '.join(PERMISSION_LABELS[p] for p in grant.permissions)}")
+    for field_grant in plan.fields:
+        fix_lines.append(f"  grant field {field_grant.field}: Read{', Edit' if field_grant.editable else ''}")
+    for permission in plan.user_permissions:
+        fix_lines.append(f"  grant user permission {permission.name}")
+    if plan.grants_anything:
+        fix_lines.append("  (`auditor fix --out DIR` writes these into a deployable permission set)")
+    for step in plan.manual_steps:
+        fix_lines.append(f"  manual: {step.how}")
+    lines = [verdict, "Fix:" + ("" if fix_lines else " nothing to do."), *fix_lines]
+    return {
+        "target": target.strip(),
+        "object": sobject,
+        "field": f"{sobject}.{field_name}" if field_name else None,
+        "verdict": status,
+        "findings": [{"check": f.check, "suspension": f.suspension.value, "status": f.status.value,
+                      "object": f.object, "field": f.field, "message": f.message, "remediation": f.remediation}
+                     for f in findings],
+        "fix": {"grants": grants_document(plan), "manual_steps": steps_document(plan.manual_steps)},
+        "text": text + "\n".join(lines) + "\n",
+    }

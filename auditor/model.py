@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from auditor.snapshot import ApiUsage, OrgInfo, UserInfo
 from auditor.suspensions import Suspension
+
+if TYPE_CHECKING:
+    from auditor.fix.plan import FixPlan
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -55,6 +59,8 @@ class Report:
     api_version: str
     instance_url: str
     api_usage: ApiUsage = field(default_factory=ApiUsage)
+    # What `auditor fix` would grant (the JSON report carries it for `fix --from-report`); None = not planned.
+    fix: FixPlan | None = None
 
     @property
     def would_suspend(self) -> tuple[Suspension, ...]:

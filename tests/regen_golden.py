@@ -267,6 +267,10 @@ def main() -> int:
     for name in sorted(golden_files() - outputs.keys()):
         (GOLDEN_DIR / name).unlink()
         print(f"removed {(GOLDEN_DIR / name).relative_to(GOLDEN_DIR.parent.parent)}")
+    sys.path.insert(0, str(GOLDEN_DIR.parent.parent))  # run as a script: make `tests` importable
+    from tests.fix_golden import write_golden  # tests/golden/fix/: the permission set `auditor fix` writes
+
+    write_golden()
     return 0
 
 

@@ -52,8 +52,13 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def report_document(report: Report) -> dict[str, Any]:
-    """The report as plain JSON-ready data (the schema documented in the README)."""
-    return {
+    """The report as plain JSON-ready data (the schema documented in the README).
+
+    ``fix`` (added in schema_version 1, present when the audit planned a fix): what `auditor fix` would
+    grant and the manual steps, in the shape of :func:`auditor.fix.document.plan_document`; `auditor fix
+    --from-report` reads it back.
+    """
+    document = {
         "schema_version": REPORT_SCHEMA_VERSION,
         "org": _org(report),
         "user": _user(report),
@@ -67,6 +72,11 @@ def report_document(report: Report) -> dict[str, Any]:
             "api_calls": report.api_usage.api_calls,
         },
     }
+    if report.fix is not None:
+        from auditor.fix.document import plan_document
+
+        document["fix"] = plan_document(report.fix)
+    return document
 
 
 def format_json(report: Report) -> str:
