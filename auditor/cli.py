@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -41,6 +41,7 @@ from auditor.model import Report, Status
 from auditor.redact import Redactor
 from auditor.report import OutputFormat, render, summary_line
 from auditor.settings import load_settings
+from auditor.terminal import in_ci, is_terminal, report_width, use_color
 from auditor.snapshot import (
     OrgInfo,
     OrgSnapshot,
@@ -54,6 +55,7 @@ from auditor.transport import GuardedSession, RetryPolicy
 
 if TYPE_CHECKING:
     from auditor.anonymize import Anonymizer
+    from auditor.progress import CollectProgress
     from auditor.connect import Connection, ConnectionOptions, Identity
 
 # auditor.connect (simple-salesforce, zeep) and auditor.cassette (responses) are imported where
@@ -73,6 +75,22 @@ def _say(message: str) -> None:
     typer.echo(f"auditor: {message}", err=True)
 
 
+def _informer(quiet: bool) -> Callable[[str], None]:
+    """Where the informational stderr lines go: ``_say``, or nowhere with --quiet (errors and
+    the reason an audit could not complete are always said)."""
+    return (lambda _message: None) if quiet else _say
+
+
+def _progress(quiet: bool, debug: bool, instance_url: str | None) -> CollectProgress | None:
+    """The collection's progress line: only for a person at a terminal (not --quiet, not CI,
+    and not over the --debug request log)."""
+    if quiet or debug or in_ci() or not is_terminal(sys.stderr):
+        return None
+    from auditor.progress import CollectProgress
+
+    return CollectProgress(sys.stderr, urlsplit(instance_url or "").hostname or "Salesforce")
+
+
 # ----------------------------------------------------------------------------- options
 
 InstanceUrl = typer.Option(None, "--instance-url", envvar="SF_INSTANCE_URL", help="Org URL for an existing session, e.g. https://acme.my.salesforce.com.")
@@ -88,6 +106,7 @@ TargetOrg = typer.Option(None, "--target-org", envvar="SF_TARGET_ORG", help="Reu
 ApiVersion = typer.Option(None, "--api-version", envvar="SF_API_VERSION", help="Salesforce API version (default 62.0; at least 52.0).")
 Timeout = typer.Option(None, "--timeout", min=1.0, help="Seconds to wait for each answer (default 30).")
 Deadline = typer.Option(None, "--deadline", min=1.0, help="Seconds the whole audit may take (default: none).")
+Quiet = typer.Option(False, "--quiet", "-q", help="Only the report and errors: no progress line and no informational lines on stderr.")
 Debug = typer.Option(False, "--debug", help="Log every request (method, path, status, time, API calls) on stderr; secrets redacted.")
 Replay = typer.Option(None, "--replay", help="Run offline against a recorded cassette (responses' YAML format).", dir_okay=False)
 ConfigFile = typer.Option(None, "--config", envvar="AUDITOR_CONFIG", help="Settings file (default: ./auditor.toml, or [tool.auditor] in ./pyproject.toml).", dir_okay=False)
@@ -148,6 +167,7 @@ def _connection_options(values: dict[str, Any], settings: dict[str, Any], replay
 
 @dataclass(frozen=True)
 class _Replay:
+    path: Path
     instance_url: str
     identity: Identity | None  # from a recorded login answer, when the recording has one
 
@@ -165,7 +185,7 @@ def _offline(replay: Path | None) -> Iterator[_Replay | None]:
     identity = next((found for entry in entries
                      if (found := identity_from_login_answer(entry["url"], entry["status"], str(entry["body"])))), None)
     with cassette.replaying(entries):
-        yield _Replay(cassette.cassette_instance_url(entries), identity)
+        yield _Replay(replay, cassette.cassette_instance_url(entries), identity)
 
 
 def _session(options: ConnectionOptions, *, timeout: float | None, deadline: float | None, debug: bool,
@@ -189,10 +209,14 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
-def _open_connection(options: ConnectionOptions, session: GuardedSession, replayed: _Replay | None = None) -> Connection:
+def _open_connection(options: ConnectionOptions, session: GuardedSession, replayed: _Replay | None = None,
+                     progress: CollectProgress | None = None) -> Connection:
     from auditor.connect import connect, connection_redactor, resolve_missing_secrets
 
     options = resolve_missing_secrets(options, _interactive(), lambda prompt: getpass.getpass(f"{prompt}: "))
+    if progress is not None:  # after any prompt: a spinner must not overwrite it
+        progress.attach(session)
+        progress.start()
     session.redactor = connection_redactor(options)
     connection = connect(options, session)
     if connection.identity is None and replayed is not None:
@@ -243,8 +267,9 @@ def exit_status(report: Report) -> int:
     return EXIT_OK
 
 
-def build_report(snapshot: OrgSnapshot, config: AuditConfig) -> Report:
+def build_report(snapshot: OrgSnapshot, config: AuditConfig, offline_source: str | None = None) -> Report:
     return Report(
+        offline_source=offline_source,
         findings=evaluate(snapshot, config),
         org=snapshot.org if isinstance(snapshot.org, OrgInfo) else None,
         user=snapshot.user if isinstance(snapshot.user, UserInfo) else None,
@@ -276,6 +301,7 @@ def audit(
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="Report format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every passing finding in the table."),
+    quiet: bool = Quiet,
     replay: Optional[Path] = Replay,
     record: Optional[Path] = typer.Option(None, "--record", help="Record this audit as a cassette (secrets scrubbed) for offline replay or a bug report.", dir_okay=False),
     anonymize: bool = typer.Option(False, "--anonymize", help="With --record: replace usernames, e-mails, names and ids by stable fakes."),
@@ -295,22 +321,24 @@ def audit(
     config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip)
     values = _connection_values(locals())
     ask_trust = trust_status if trust_status is not None else bool(settings.get("trust_status", False))
+    info = _informer(quiet)
 
+    offline_source: str | None = None
     if snapshot_in is not None:
-        try:
-            snapshot = snapshot_from_json(snapshot_in.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise UsageError(f"snapshot {snapshot_in}: cannot read ({exc.strerror or exc})") from None
-        except SnapshotFormatError as exc:
-            raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
+        snapshot = _load_snapshot(snapshot_in)
+        offline_source = f"snapshot {snapshot_in}"
+        info(f"evaluating snapshot {snapshot_in}, collected {snapshot.collected_at} from {snapshot.instance_url}; "
+             "nothing is sent to Salesforce")
     else:
+        offline_source = f"cassette {replay}" if replay is not None else None
         with _offline(replay) as replayed:
             options = _connection_options(values, settings, replayed.instance_url if replayed else None)
             session = _session(options, timeout=timeout, deadline=deadline, debug=debug,
                                record=record is not None, offline=replay is not None)
             collected: OrgSnapshot | None = None
             try:
-                collected = _collect(options, session, config, user, strategy, trust_status=ask_trust, replayed=replayed)
+                collected = _collect(options, session, config, user, strategy, trust_status=ask_trust, replayed=replayed,
+                                     info=info, progress=_progress(quiet, debug, options.instance_url))
             finally:
                 # Recorded even when the audit stops early: that is when a recording helps most.
                 if record is not None and session.stats.exchanges:
@@ -318,19 +346,26 @@ def audit(
 
                     anonymizer = _anonymizer(collected, options) if anonymize else None
                     cassette.write_cassette(record, session.stats.exchanges, session.redactor, anonymizer)
-                    _say(f"recorded {len(session.stats.exchanges)} answers to {record}")
+                    info(f"recorded {len(session.stats.exchanges)} answers to {record}")
             snapshot = collected
     if save_snapshot is not None:
         write_atomically(save_snapshot, snapshot_to_json(snapshot))
 
-    report = build_report(snapshot, config)
-    text = render(report, output_format, verbose=verbose)
+    report = build_report(snapshot, config, offline_source)
+    # The table fits the terminal it is shown on; a file or a pipe gets the full grid, uncoloured.
+    color = output is None and use_color(sys.stdout)
+    text = render(report, output_format, verbose=verbose, width=None if output else report_width(sys.stdout),
+                  color=color)
     if output is not None:
         write_atomically(output, text)
-        _say(f"report written to {output}")
+        info(f"report written to {output}")
     else:
-        typer.echo(text, nl=not text.endswith("\n"))
-    _say(summary_line(report).removeprefix("auditor: "))
+        typer.echo(text, nl=not text.endswith("\n"), color=True if color else None)
+    # The table ends with the summary line: on a terminal showing both streams, say it once.
+    summary_on_screen = (output is None and output_format is OutputFormat.TABLE
+                         and is_terminal(sys.stdout) and is_terminal(sys.stderr))
+    if not summary_on_screen:
+        info(summary_line(report).removeprefix("auditor: "))
     status = exit_status(report)
     if status == EXIT_INCOMPLETE:
         # The one-line reason: the first check that could not be evaluated, and how to fix that.
@@ -339,12 +374,29 @@ def audit(
     raise typer.Exit(status)
 
 
+def _load_snapshot(path: Path) -> OrgSnapshot:
+    try:
+        return snapshot_from_json(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"snapshot {path}: cannot read ({exc.strerror or exc})") from None
+    except SnapshotFormatError as exc:
+        raise UsageError(f"snapshot {path}: {exc}") from None
+
+
 def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,
-             strategy: Strategy, *, trust_status: bool = False, replayed: _Replay | None = None) -> OrgSnapshot:
+             strategy: Strategy, *, trust_status: bool = False, replayed: _Replay | None = None,
+             info: Callable[[str], None] = _say, progress: CollectProgress | None = None) -> OrgSnapshot:
+    with progress if progress is not None else contextlib.nullcontext():
+        return _connect_and_collect(options, session, config, user, strategy, trust_status, replayed, info, progress)
+
+
+def _connect_and_collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,
+                         strategy: Strategy, trust_status: bool, replayed: _Replay | None,
+                         info: Callable[[str], None], progress: CollectProgress | None) -> OrgSnapshot:
     from auditor.connect import ApiAccessRefused
 
     try:
-        connection = _open_connection(options, session, replayed)
+        connection = _open_connection(options, session, replayed, progress)
     except ApiAccessRefused as refused:
         target = CollectTarget(session, options.instance_url or "", {}, options.api_version)
         refused_snapshot = refusal_snapshot(target, refused.error_code, refused.message, at_login=True)
@@ -361,7 +413,10 @@ def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditC
         username=identity.username if identity else None,
     )
     who = f" as {identity.username}" if identity and identity.username else ""
-    _say(f"auditing {connection.instance_url}{who} ({connection.auth_method})")
+    if replayed is not None:  # nothing goes to the org: say what answers instead
+        info(f"replaying {replayed.path}, recorded from {urlsplit(connection.instance_url).hostname}{who}")
+    else:
+        info(f"auditing {connection.instance_url}{who} ({connection.auth_method})")
     snapshot = collect(target, config, target_user=user, strategy=strategy, trust_status=trust_status)
     # Report the full cost, the login and identity requests included.
     return replace(snapshot, api_usage=session.stats.usage())
@@ -476,6 +531,7 @@ def explain(
     snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", help="Explain from a saved snapshot instead of connecting.", dir_okay=False),
     timeout: Optional[float] = Timeout,
     deadline: Optional[float] = Deadline,
+    quiet: bool = Quiet,
     debug: bool = Debug,
     config_file: Optional[Path] = ConfigFile,
 ) -> None:
@@ -487,18 +543,14 @@ def explain(
     config = _audit_config(settings, mappings, None, None, None)
     values = _connection_values(locals())
     if snapshot_in is not None:
-        try:
-            snapshot = snapshot_from_json(snapshot_in.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise UsageError(f"snapshot {snapshot_in}: cannot read ({exc.strerror or exc})") from None
-        except SnapshotFormatError as exc:
-            raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
+        snapshot = _load_snapshot(snapshot_in)
     else:
         with _offline(replay) as replayed:
             options = _connection_options(values, settings, replayed.instance_url if replayed else None)
             session = _session(options, timeout=timeout, deadline=deadline, debug=debug, record=False,
                                offline=replay is not None)
-            snapshot = _collect(options, session, config, user, Strategy.COMPOSITE, replayed=replayed)
+            snapshot = _collect(options, session, config, user, Strategy.COMPOSITE, replayed=replayed,
+                                info=_informer(quiet), progress=_progress(quiet, debug, options.instance_url))
     if snapshot.api_refusal is not None:
         raise AuditIncomplete(f"Salesforce refused API access ({snapshot.api_refusal.error_code}): {snapshot.api_refusal.message}")
     try:

@@ -55,6 +55,9 @@ class Report:
     api_version: str
     instance_url: str
     api_usage: ApiUsage = field(default_factory=ApiUsage)
+    # Set for an offline run, e.g. "cassette cassettes/demo.yaml" or "snapshot org.json": then
+    # api_usage is what the recorded audit cost, and nothing was sent this time.
+    offline_source: str | None = None
 
     @property
     def would_suspend(self) -> tuple[Suspension, ...]:
