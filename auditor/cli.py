@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import urlsplit
 
 import typer
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from auditor.checks import evaluate
 from auditor.collect import (
@@ -63,8 +64,80 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_SUSPENSION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
+class _Command(TyperCommand):
+    """Typer's command with --help under the Output panel and shown without a "<bool>" type."""
+
+    # typer.Context is the (vendored) click Context the base class names.
+    def get_help_option(self, ctx: typer.Context) -> TyperOption | None:  # type: ignore[override]
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+            option.rich_help_panel = OUTPUT
+        return option
+
+
+class _Group(TyperGroup):
+    """The top-level group: its --help without a "<bool>" type either."""
+
+    # typer.Context is the (vendored) click Context the base class names.
+    def get_help_option(self, ctx: typer.Context) -> TyperOption | None:  # type: ignore[override]
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+# Examples after each command's options (Rich markup: "[" would need escaping). Kept under 76
+# columns so that an 80-column terminal shows them unwrapped.
+_EXAMPLES = {
+    "main": """\
+Examples:
+  auditor audit --replay cassettes/demo.yaml   the demo org, offline
+  auditor whoami --target-org hubspot-prod     who an audit would run as
+  auditor audit --target-org hubspot-prod      audit a Salesforce CLI login
+  auditor checks                               the checks and their ids
+
+Exit status: 0 nothing fails, 1 a suspension is predicted, 2 usage error,
+3 the audit could not complete, 130 interrupted.""",
+    "audit": """\
+Examples:
+  export SF_INSTANCE_URL=https://acme.my.salesforce.com SF_ACCESS_TOKEN=...
+  auditor audit --hubspot-allocation 20000 --expected-records 50000
+  auditor audit --target-org hubspot-prod -f json -o report.json
+  auditor audit --target-org admin --user hubspot.sync@acme.com
+  auditor audit --replay cassettes/demo.yaml -f markdown
+  auditor audit --target-org my-org --record my-org.yaml --anonymize
+
+Exit status: 0 nothing fails, 1 a suspension is predicted, 2 usage error,
+3 the audit could not complete. NO_COLOR=1 turns colour off.""",
+    "whoami": """\
+Examples:
+  auditor whoami --target-org hubspot-prod
+  auditor whoami --instance-url https://acme.my.salesforce.com
+  auditor whoami --replay cassettes/demo.yaml -f json
+
+Exit status 3 when the org or the user could not be read.""",
+    "explain": """\
+Examples:
+  auditor explain Contact.MailingCountry --replay cassettes/demo.yaml
+  auditor explain Campaign --target-org hubspot-prod
+  auditor explain Lead.Fax --target-org admin --user hubspot.sync@acme.com
+
+Connection options are those of audit.""",
+    "checks": """\
+Examples:
+  auditor checks
+  auditor checks -f json
+
+Check ids never change: use them with audit --skip.""",
+}
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=_EXAMPLES["main"],
     no_args_is_help=True,
     help="Preflight auditor for the HubSpot-Salesforce integration: predicts which of HubSpot's "
     "suspensions would occur, why, and how to fix each. Read-only against the org.",
@@ -93,23 +166,30 @@ def _progress(quiet: bool, debug: bool, instance_url: str | None) -> CollectProg
 
 # ----------------------------------------------------------------------------- options
 
-InstanceUrl = typer.Option(None, "--instance-url", envvar="SF_INSTANCE_URL", help="Org URL for an existing session, e.g. https://acme.my.salesforce.com.")
-AccessToken = typer.Option(None, "--access-token", envvar="SF_ACCESS_TOKEN", help="Access token (session id) of the integration user. Prefer the environment variable.", show_default=False)
-Username = typer.Option(None, "--username", envvar="SF_USERNAME", help="Integration user's username (password and JWT flows).")
-Password = typer.Option(None, "--password", envvar="SF_PASSWORD", help="Password (prefer SF_PASSWORD; prompted on a terminal when missing).", show_default=False)
-SecurityToken = typer.Option(None, "--security-token", envvar="SF_SECURITY_TOKEN", help="Security token appended to the password (may be empty).", show_default=False)
-Domain = typer.Option(None, "--domain", envvar="SF_DOMAIN", help="login (production), test (sandbox) or <mydomain>.my (My Domain).")
-ClientId = typer.Option(None, "--client-id", envvar="SF_CLIENT_ID", help="Connected app consumer key (JWT and client-credentials flows).")
-ClientSecret = typer.Option(None, "--client-secret", envvar="SF_CLIENT_SECRET", help="Connected app consumer secret (client-credentials flow; prefer the environment).", show_default=False)
-PrivateKeyFile = typer.Option(None, "--private-key-file", envvar="SF_JWT_KEY_FILE", help="PEM private key of the connected app's certificate (JWT flow). SF_JWT_KEY may hold the key itself.")
-TargetOrg = typer.Option(None, "--target-org", envvar="SF_TARGET_ORG", help="Reuse a Salesforce CLI (sf) org alias or username.")
-ApiVersion = typer.Option(None, "--api-version", envvar="SF_API_VERSION", help="Salesforce API version (default 62.0; at least 52.0).")
-Timeout = typer.Option(None, "--timeout", min=1.0, help="Seconds to wait for each answer (default 30).")
-Deadline = typer.Option(None, "--deadline", min=1.0, help="Seconds the whole audit may take (default: none).")
-Quiet = typer.Option(False, "--quiet", "-q", help="Only the report and errors: no progress line and no informational lines on stderr.")
-Debug = typer.Option(False, "--debug", help="Log every request (method, path, status, time, API calls) on stderr; secrets redacted.")
-Replay = typer.Option(None, "--replay", help="Run offline against a recorded cassette (responses' YAML format).", dir_okay=False)
-ConfigFile = typer.Option(None, "--config", envvar="AUDITOR_CONFIG", help="Settings file (default: ./auditor.toml, or [tool.auditor] in ./pyproject.toml).", dir_okay=False)
+# Help panels, by what the user is deciding (other commands' options use the same names).
+CONNECTION, WHAT_TO_AUDIT, INPUTS = "Connection", "What to audit", "Inputs"
+OUTPUT, RECORDING, NETWORK = "Output", "Recording and replay", "Network"
+# Help texts are Rich markup (rich_markup_mode="rich"): a literal "[" must be written "\\[".
+# Flags get metavar="" so that the help shows no "<bool>" for them.
+
+InstanceUrl = typer.Option(None, "--instance-url", envvar="SF_INSTANCE_URL", metavar="URL", rich_help_panel=CONNECTION, help="Org URL for an existing session (https://NAME.my.salesforce.com).")
+AccessToken = typer.Option(None, "--access-token", envvar="SF_ACCESS_TOKEN", metavar="TOKEN", rich_help_panel=CONNECTION, help="Access token (session id) of the integration user. Prefer the environment variable.", show_default=False)
+Username = typer.Option(None, "--username", envvar="SF_USERNAME", metavar="USER", rich_help_panel=CONNECTION, help="Integration user's username (password and JWT flows).")
+Password = typer.Option(None, "--password", envvar="SF_PASSWORD", metavar="PASS", rich_help_panel=CONNECTION, help="Password (prefer the environment; prompted on a terminal when missing).", show_default=False)
+SecurityToken = typer.Option(None, "--security-token", envvar="SF_SECURITY_TOKEN", metavar="TOKEN", rich_help_panel=CONNECTION, help="Security token appended to the password (may be empty).", show_default=False)
+Domain = typer.Option(None, "--domain", envvar="SF_DOMAIN", metavar="DOMAIN", rich_help_panel=CONNECTION, help="login (production), test (sandbox) or NAME.my (My Domain).")
+ClientId = typer.Option(None, "--client-id", envvar="SF_CLIENT_ID", metavar="KEY", rich_help_panel=CONNECTION, help="Connected app consumer key (JWT and client credentials flows).")
+ClientSecret = typer.Option(None, "--client-secret", envvar="SF_CLIENT_SECRET", metavar="SECRET", rich_help_panel=CONNECTION, help="Connected app consumer secret (client credentials flow; prefer the environment).", show_default=False)
+PrivateKeyFile = typer.Option(None, "--private-key-file", envvar="SF_JWT_KEY_FILE", metavar="PEM", rich_help_panel=CONNECTION, help="Private key of the connected app's certificate (JWT flow). SF_JWT_KEY may hold the key itself.")
+TargetOrg = typer.Option(None, "--target-org", envvar="SF_TARGET_ORG", metavar="ALIAS", rich_help_panel=CONNECTION, help="Reuse a Salesforce CLI (sf) org alias or username.")
+ApiVersion = typer.Option(None, "--api-version", envvar="SF_API_VERSION", metavar="N.0", rich_help_panel=CONNECTION, help="Salesforce API version (default 62.0; at least 52.0).")
+Timeout = typer.Option(None, "--timeout", min=1.0, metavar="SECONDS", rich_help_panel=NETWORK, help="Seconds to wait for each answer (default 30).")
+Deadline = typer.Option(None, "--deadline", min=1.0, metavar="SECONDS", rich_help_panel=NETWORK, help="Seconds the whole audit may take (default: none).")
+Quiet = typer.Option(False, "--quiet", "-q", metavar="", rich_help_panel=OUTPUT, help="Only the report and errors: no progress and no informational lines on stderr.")
+Debug = typer.Option(False, "--debug", metavar="", rich_help_panel=NETWORK, help="Log every request (method, path, status, time, API calls) on stderr; secrets redacted.")
+Replay = typer.Option(None, "--replay", metavar="FILE", rich_help_panel=RECORDING, help="Run offline against a recorded cassette (responses' YAML format).", dir_okay=False)
+ConfigFile = typer.Option(None, "--config", envvar="AUDITOR_CONFIG", metavar="FILE", rich_help_panel=INPUTS, help="Settings file (default: ./auditor.toml, or \\[tool.auditor] in ./pyproject.toml).", dir_okay=False)
+TextOrJson = typer.Option("text", "--format", "-f", metavar="text|json", rich_help_panel=OUTPUT, help="Output format.")
 
 
 class _ConnectArgs:
@@ -279,7 +359,7 @@ def build_report(snapshot: OrgSnapshot, config: AuditConfig, offline_source: str
     )
 
 
-@app.command()
+@app.command(cls=_Command, epilog=_EXAMPLES["audit"])
 def audit(
     instance_url: Optional[str] = InstanceUrl,
     access_token: Optional[str] = AccessToken,
@@ -292,35 +372,38 @@ def audit(
     private_key_file: Optional[str] = PrivateKeyFile,
     target_org: Optional[str] = TargetOrg,
     api_version: Optional[str] = ApiVersion,
-    user: Optional[str] = typer.Option(None, "--user", help="Audit this user (username or 005 id) through setup objects, instead of the connected user."),
-    mappings: Optional[Path] = typer.Option(None, "--mappings", help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
-    hubspot_allocation: Optional[int] = typer.Option(None, "--hubspot-allocation", min=0, help="Salesforce API calls per rolling 24 h allocated to HubSpot (Sync Health > Allocated to HubSpot)."),
-    expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
-    headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, help="Warn when less than this percentage of a limit is left (default 10)."),
-    skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip this check id (repeatable; 'auditor checks' lists them)."),
-    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="Report format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every passing finding in the table."),
+    user: Optional[str] = typer.Option(None, "--user", metavar="USER", rich_help_panel=WHAT_TO_AUDIT, help="Audit this user (username or 005 id) through setup objects, instead of the connected user."),
+    skip: Optional[list[str]] = typer.Option(None, "--skip", metavar="CHECK", rich_help_panel=WHAT_TO_AUDIT, help="Skip this check id (repeatable; 'auditor checks' lists them)."),
+    trust_status: bool = typer.Option(False, "--trust-status", metavar="", rich_help_panel=WHAT_TO_AUDIT, help="Also ask Salesforce Trust (public, no token sent) about incidents and maintenance on the org's instance: one more HTTP request, not an API call. Default: off, or the trust_status setting."),
+    no_trust_status: bool = typer.Option(False, "--no-trust-status", metavar="", rich_help_panel=WHAT_TO_AUDIT, help="Do not ask Salesforce Trust, even if the settings file says trust_status = true."),
+    mappings: Optional[Path] = typer.Option(None, "--mappings", metavar="FILE", rich_help_panel=INPUTS, help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
+    hubspot_allocation: Optional[int] = typer.Option(None, "--hubspot-allocation", min=0, metavar="CALLS", rich_help_panel=INPUTS, help="Salesforce API calls per rolling 24 h allocated to HubSpot (HubSpot: Sync Health, Allocated to HubSpot)."),
+    expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, metavar="N", rich_help_panel=INPUTS, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
+    headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, metavar="PCT", rich_help_panel=INPUTS, help="Warn when less than this percentage of a limit is left (default 10)."),
+    config_file: Optional[Path] = ConfigFile,
+    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", metavar="FORMAT", rich_help_panel=OUTPUT, help="table, json, markdown, junit or csv.", show_default=True),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", rich_help_panel=OUTPUT, help="Write the report to this file instead of stdout.", dir_okay=False),
+    verbose: bool = typer.Option(False, "--verbose", "-v", metavar="", rich_help_panel=OUTPUT, help="Show every passing finding in the table."),
     quiet: bool = Quiet,
     replay: Optional[Path] = Replay,
-    record: Optional[Path] = typer.Option(None, "--record", help="Record this audit as a cassette (secrets scrubbed) for offline replay or a bug report.", dir_okay=False),
-    anonymize: bool = typer.Option(False, "--anonymize", help="With --record: replace usernames, e-mails, names and ids by stable fakes."),
-    snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", help="Evaluate a saved snapshot instead of connecting.", dir_okay=False),
-    save_snapshot: Optional[Path] = typer.Option(None, "--save-snapshot", help="Also save what was collected, for offline re-evaluation.", dir_okay=False),
+    record: Optional[Path] = typer.Option(None, "--record", metavar="FILE", rich_help_panel=RECORDING, help="Record this audit as a cassette (secrets scrubbed) for offline replay or a bug report.", dir_okay=False),
+    anonymize: bool = typer.Option(False, "--anonymize", metavar="", rich_help_panel=RECORDING, help="With --record: replace usernames, e-mails, names and ids by stable fakes."),
+    snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", metavar="FILE", rich_help_panel=RECORDING, help="Evaluate a saved snapshot instead of connecting.", dir_okay=False),
+    save_snapshot: Optional[Path] = typer.Option(None, "--save-snapshot", metavar="FILE", rich_help_panel=RECORDING, help="Also save what was collected, for offline re-evaluation.", dir_okay=False),
     timeout: Optional[float] = Timeout,
     deadline: Optional[float] = Deadline,
     debug: bool = Debug,
-    config_file: Optional[Path] = ConfigFile,
     strategy: Strategy = typer.Option(Strategy.COMPOSITE, "--strategy", hidden=True, help="composite (default) or naive (one request per describe/query; the bench baseline)."),
-    trust_status: Optional[bool] = typer.Option(None, "--trust-status/--no-trust-status", help="Also ask Salesforce Trust (api.status.salesforce.com, public, no token sent) about incidents and maintenance on the org's instance: one more HTTP request, not an API call. Default: off, or the trust_status setting."),
 ) -> None:
     """Audit the org as the integration user and report which suspensions would occur."""
+    if trust_status and no_trust_status:
+        raise UsageError("--trust-status and --no-trust-status contradict each other: give one")
     if anonymize and record is None:
         raise UsageError("--anonymize only applies with --record FILE")
     settings = load_settings(config_file)
     config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip)
     values = _connection_values(locals())
-    ask_trust = trust_status if trust_status is not None else bool(settings.get("trust_status", False))
+    ask_trust = trust_status or (not no_trust_status and bool(settings.get("trust_status", False)))
     info = _informer(quiet)
 
     offline_source: str | None = None
@@ -422,9 +505,9 @@ def _connect_and_collect(options: ConnectionOptions, session: GuardedSession, co
     return replace(snapshot, api_usage=session.stats.usage())
 
 
-@app.command("checks")
+@app.command("checks", cls=_Command, epilog=_EXAMPLES["checks"])
 def list_checks(
-    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    output_format: str = TextOrJson,
 ) -> None:
     """List every check: its stable id, suspension code and what it verifies."""
     from auditor.checks import CHECKS
@@ -443,7 +526,7 @@ def list_checks(
         typer.echo(f"{check.id:<{width}}  {check.suspension.value:<{code_width}}  {check.title}")
 
 
-@app.command()
+@app.command(cls=_Command, epilog=_EXAMPLES["whoami"])
 def whoami(
     instance_url: Optional[str] = InstanceUrl,
     access_token: Optional[str] = AccessToken,
@@ -456,7 +539,7 @@ def whoami(
     private_key_file: Optional[str] = PrivateKeyFile,
     target_org: Optional[str] = TargetOrg,
     api_version: Optional[str] = ApiVersion,
-    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    output_format: str = TextOrJson,
     replay: Optional[Path] = Replay,
     timeout: Optional[float] = Timeout,
     debug: bool = Debug,
@@ -511,9 +594,9 @@ def whoami(
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
-@app.command()
+@app.command(cls=_Command, epilog=_EXAMPLES["explain"])
 def explain(
-    target: str = typer.Argument(..., help="OBJECT or OBJECT.FIELD, e.g. Contact or Contact.MailingCountry."),
+    target: str = typer.Argument(..., metavar="TARGET", help="OBJECT or OBJECT.FIELD, e.g. Contact or Contact.MailingCountry."),
     instance_url: Optional[str] = InstanceUrl,
     access_token: Optional[str] = AccessToken,
     username: Optional[str] = Username,
@@ -525,10 +608,10 @@ def explain(
     private_key_file: Optional[str] = PrivateKeyFile,
     target_org: Optional[str] = TargetOrg,
     api_version: Optional[str] = ApiVersion,
-    user: Optional[str] = typer.Option(None, "--user", help="Explain for this user (username or 005 id) instead of the connected user."),
-    mappings: Optional[Path] = typer.Option(None, "--mappings", help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
+    user: Optional[str] = typer.Option(None, "--user", metavar="USER", rich_help_panel=WHAT_TO_AUDIT, help="Explain for this user (username or 005 id) instead of the connected user."),
+    mappings: Optional[Path] = typer.Option(None, "--mappings", metavar="FILE", rich_help_panel=INPUTS, help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
     replay: Optional[Path] = Replay,
-    snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", help="Explain from a saved snapshot instead of connecting.", dir_okay=False),
+    snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", metavar="FILE", rich_help_panel=RECORDING, help="Explain from a saved snapshot instead of connecting.", dir_okay=False),
     timeout: Optional[float] = Timeout,
     deadline: Optional[float] = Deadline,
     quiet: bool = Quiet,
