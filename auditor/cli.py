@@ -23,9 +23,19 @@ from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import urlsplit
 
 import typer
-from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from auditor.checks import evaluate
+from auditor.cli_help import (
+    CONNECTION,
+    EXAMPLES,
+    INPUTS,
+    NETWORK,
+    OUTPUT,
+    RECORDING,
+    WHAT_TO_AUDIT,
+    AuditorCommand,
+    AuditorGroup,
+)
 from auditor.collect import (
     CollectTarget,
     Strategy,
@@ -42,7 +52,6 @@ from auditor.model import Report, Status
 from auditor.redact import Redactor
 from auditor.report import OutputFormat, render, summary_line
 from auditor.settings import load_settings
-from auditor.terminal import in_ci, is_terminal, report_width, use_color
 from auditor.snapshot import (
     OrgInfo,
     OrgSnapshot,
@@ -52,92 +61,25 @@ from auditor.snapshot import (
     snapshot_from_json,
     snapshot_to_json,
 )
+from auditor.terminal import in_ci, is_terminal, report_width, use_color
 from auditor.transport import GuardedSession, RetryPolicy
 
 if TYPE_CHECKING:
     from auditor.anonymize import Anonymizer
-    from auditor.progress import CollectProgress
     from auditor.connect import Connection, ConnectionOptions, Identity
+    from auditor.progress import CollectProgress
 
 # auditor.connect (simple-salesforce, zeep) and auditor.cassette (responses) are imported where
 # they are used, so `auditor --help` starts without them.
 
 EXIT_OK, EXIT_SUSPENSION, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
-class _Command(TyperCommand):
-    """Typer's command with --help under the Output panel and shown without a "<bool>" type."""
-
-    # typer.Context is the (vendored) click Context the base class names.
-    def get_help_option(self, ctx: typer.Context) -> TyperOption | None:  # type: ignore[override]
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.metavar = ""
-            option.rich_help_panel = OUTPUT
-        return option
-
-
-class _Group(TyperGroup):
-    """The top-level group: its --help without a "<bool>" type either."""
-
-    # typer.Context is the (vendored) click Context the base class names.
-    def get_help_option(self, ctx: typer.Context) -> TyperOption | None:  # type: ignore[override]
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.metavar = ""
-        return option
-
-
-# Examples after each command's options (Rich markup: "[" would need escaping). Kept under 76
-# columns so that an 80-column terminal shows them unwrapped.
-_EXAMPLES = {
-    "main": """\
-Examples:
-  auditor audit --replay cassettes/demo.yaml   the demo org, offline
-  auditor whoami --target-org hubspot-prod     who an audit would run as
-  auditor audit --target-org hubspot-prod      audit a Salesforce CLI login
-  auditor checks                               the checks and their ids
-
-Exit status: 0 nothing fails, 1 a suspension is predicted, 2 usage error,
-3 the audit could not complete, 130 interrupted.""",
-    "audit": """\
-Examples:
-  export SF_INSTANCE_URL=https://acme.my.salesforce.com SF_ACCESS_TOKEN=...
-  auditor audit --hubspot-allocation 20000 --expected-records 50000
-  auditor audit --target-org hubspot-prod -f json -o report.json
-  auditor audit --target-org admin --user hubspot.sync@acme.com
-  auditor audit --replay cassettes/demo.yaml -f markdown
-  auditor audit --target-org my-org --record my-org.yaml --anonymize
-
-Exit status: 0 nothing fails, 1 a suspension is predicted, 2 usage error,
-3 the audit could not complete. NO_COLOR=1 turns colour off.""",
-    "whoami": """\
-Examples:
-  auditor whoami --target-org hubspot-prod
-  auditor whoami --instance-url https://acme.my.salesforce.com
-  auditor whoami --replay cassettes/demo.yaml -f json
-
-Exit status 3 when the org or the user could not be read.""",
-    "explain": """\
-Examples:
-  auditor explain Contact.MailingCountry --replay cassettes/demo.yaml
-  auditor explain Campaign --target-org hubspot-prod
-  auditor explain Lead.Fax --target-org admin --user hubspot.sync@acme.com
-
-Connection options are those of audit.""",
-    "checks": """\
-Examples:
-  auditor checks
-  auditor checks -f json
-
-Check ids never change: use them with audit --skip.""",
-}
-
 app = typer.Typer(
-    cls=_Group,
+    cls=AuditorGroup,
     add_completion=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog=_EXAMPLES["main"],
+    epilog=EXAMPLES["main"],
     no_args_is_help=True,
     help="Preflight auditor for the HubSpot-Salesforce integration: predicts which of HubSpot's "
     "suspensions would occur, why, and how to fix each. Read-only against the org.",
@@ -166,9 +108,6 @@ def _progress(quiet: bool, debug: bool, instance_url: str | None) -> CollectProg
 
 # ----------------------------------------------------------------------------- options
 
-# Help panels, by what the user is deciding (other commands' options use the same names).
-CONNECTION, WHAT_TO_AUDIT, INPUTS = "Connection", "What to audit", "Inputs"
-OUTPUT, RECORDING, NETWORK = "Output", "Recording and replay", "Network"
 # Help texts are Rich markup (rich_markup_mode="rich"): a literal "[" must be written "\\[".
 # Flags get metavar="" so that the help shows no "<bool>" for them.
 
@@ -359,7 +298,7 @@ def build_report(snapshot: OrgSnapshot, config: AuditConfig, offline_source: str
     )
 
 
-@app.command(cls=_Command, epilog=_EXAMPLES["audit"])
+@app.command(cls=AuditorCommand, epilog=EXAMPLES["audit"])
 def audit(
     instance_url: Optional[str] = InstanceUrl,
     access_token: Optional[str] = AccessToken,
@@ -505,7 +444,7 @@ def _connect_and_collect(options: ConnectionOptions, session: GuardedSession, co
     return replace(snapshot, api_usage=session.stats.usage())
 
 
-@app.command("checks", cls=_Command, epilog=_EXAMPLES["checks"])
+@app.command("checks", cls=AuditorCommand, epilog=EXAMPLES["checks"])
 def list_checks(
     output_format: str = TextOrJson,
 ) -> None:
@@ -526,7 +465,7 @@ def list_checks(
         typer.echo(f"{check.id:<{width}}  {check.suspension.value:<{code_width}}  {check.title}")
 
 
-@app.command(cls=_Command, epilog=_EXAMPLES["whoami"])
+@app.command(cls=AuditorCommand, epilog=EXAMPLES["whoami"])
 def whoami(
     instance_url: Optional[str] = InstanceUrl,
     access_token: Optional[str] = AccessToken,
@@ -594,7 +533,7 @@ def whoami(
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
-@app.command(cls=_Command, epilog=_EXAMPLES["explain"])
+@app.command(cls=AuditorCommand, epilog=EXAMPLES["explain"])
 def explain(
     target: str = typer.Argument(..., metavar="TARGET", help="OBJECT or OBJECT.FIELD, e.g. Contact or Contact.MailingCountry."),
     instance_url: Optional[str] = InstanceUrl,

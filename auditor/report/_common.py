@@ -9,9 +9,6 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from rich.color import ColorSystem
-from rich.style import Style
-
 from auditor.model import STATUS_ORDER, Finding, Report, Status
 from auditor.snapshot import ApiUsage
 from auditor.suspensions import SUSPENSIONS, Suspension
@@ -167,6 +164,10 @@ def paint(text: str, style: str, color: bool) -> str:
     """``text`` wrapped in the ANSI codes of a Rich ``style`` when ``color``, else unchanged."""
     if not color or not text:
         return text
+    # Imported here: a run without colour (a pipe, CI, a file) never loads Rich's styles.
+    from rich.color import ColorSystem
+    from rich.style import Style
+
     return Style.parse(style).render(text, color_system=ColorSystem.STANDARD)
 
 
