@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -24,6 +24,17 @@ from urllib.parse import urlsplit
 
 import typer
 
+from auditor.cli_help import (
+    CONNECTION,
+    EXAMPLES,
+    INPUTS,
+    NETWORK,
+    OUTPUT,
+    RECORDING,
+    WHAT_TO_AUDIT,
+    AuditorCommand,
+    AuditorGroup,
+)
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, AuditorError, ExitStatus, UsageError
 from auditor.files import write_atomically
@@ -40,11 +51,13 @@ from auditor.snapshot import (
     snapshot_from_json,
     snapshot_to_json,
 )
+from auditor.terminal import in_ci, is_terminal, report_width, use_color
 
 if TYPE_CHECKING:
     from auditor.anonymize import Anonymizer
     from auditor.collect import Strategy
     from auditor.connect import ConnectionOptions, Identity, OrgSession
+    from auditor.progress import CollectProgress
     from auditor.transport import GuardedSession
 
 # Start-up: `auditor --help`, `--version` and `checks` import nothing heavy. The layers that load
@@ -53,7 +66,11 @@ if TYPE_CHECKING:
 # inside the commands that use them (bench/startup.py measures the difference).
 
 app = typer.Typer(
+    cls=AuditorGroup,
     add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXAMPLES["main"],
     no_args_is_help=True,
     help="Preflight auditor for the HubSpot-Salesforce integration: predicts which of HubSpot's "
     "suspensions would occur, why, and how to fix each. Read-only against the org.",
@@ -86,24 +103,45 @@ def _say(message: str) -> None:
     typer.echo(f"auditor: {message}", err=True)
 
 
+def _informer(quiet: bool) -> Callable[[str], None]:
+    """Where the informational stderr lines go: ``_say``, or nowhere with --quiet (errors and
+    the reason an audit could not complete are always said)."""
+    return (lambda _message: None) if quiet else _say
+
+
+def _progress(quiet: bool, debug: bool, instance_url: str | None) -> CollectProgress | None:
+    """The collection's progress line: only for a person at a terminal (not --quiet, not CI,
+    and not over the --debug request log)."""
+    if quiet or debug or in_ci() or not is_terminal(sys.stderr):
+        return None
+    from auditor.progress import CollectProgress
+
+    return CollectProgress(sys.stderr, urlsplit(instance_url or "").hostname or "Salesforce")
+
+
 # ----------------------------------------------------------------------------- options
 
-InstanceUrl = typer.Option(None, "--instance-url", envvar="SF_INSTANCE_URL", help="Org URL for an existing session, e.g. https://acme.my.salesforce.com.")
-AccessToken = typer.Option(None, "--access-token", envvar="SF_ACCESS_TOKEN", help="Access token (session id) of the integration user. Prefer the environment variable.", show_default=False)
-Username = typer.Option(None, "--username", envvar="SF_USERNAME", help="Integration user's username (password and JWT flows).")
-Password = typer.Option(None, "--password", envvar="SF_PASSWORD", help="Password (prefer SF_PASSWORD; prompted on a terminal when missing).", show_default=False)
-SecurityToken = typer.Option(None, "--security-token", envvar="SF_SECURITY_TOKEN", help="Security token appended to the password (may be empty).", show_default=False)
-Domain = typer.Option(None, "--domain", envvar="SF_DOMAIN", help="login (production), test (sandbox) or <mydomain>.my (My Domain).")
-ClientId = typer.Option(None, "--client-id", envvar="SF_CLIENT_ID", help="Connected app consumer key (JWT and client-credentials flows).")
-ClientSecret = typer.Option(None, "--client-secret", envvar="SF_CLIENT_SECRET", help="Connected app consumer secret (client-credentials flow; prefer the environment).", show_default=False)
-PrivateKeyFile = typer.Option(None, "--private-key-file", envvar="SF_JWT_KEY_FILE", help="PEM private key of the connected app's certificate (JWT flow). SF_JWT_KEY may hold the key itself.")
-TargetOrg = typer.Option(None, "--target-org", envvar="SF_TARGET_ORG", help="Reuse a Salesforce CLI (sf) org alias or username.")
-ApiVersion = typer.Option(None, "--api-version", envvar="SF_API_VERSION", help="Salesforce API version (default 62.0; at least 52.0).")
-Timeout = typer.Option(None, "--timeout", min=1.0, help="Seconds to wait for each answer (default 30).")
-Deadline = typer.Option(None, "--deadline", min=1.0, help="Seconds the whole audit may take (default: none).")
-Debug = typer.Option(False, "--debug", help="Log every request (method, path, status, time, API calls) on stderr; secrets redacted.")
-Replay = typer.Option(None, "--replay", help="Run offline against a recorded cassette (responses' YAML format).", dir_okay=False)
-ConfigFile = typer.Option(None, "--config", envvar="AUDITOR_CONFIG", help="Settings file (default: ./auditor.toml, or [tool.auditor] in ./pyproject.toml).", dir_okay=False)
+# Help texts are Rich markup (rich_markup_mode="rich"): a literal "[" must be written "\\[".
+# Flags get metavar="" so that the help shows no "<bool>" for them.
+
+InstanceUrl = typer.Option(None, "--instance-url", envvar="SF_INSTANCE_URL", metavar="URL", rich_help_panel=CONNECTION, help="Org URL for an existing session (https://NAME.my.salesforce.com).")
+AccessToken = typer.Option(None, "--access-token", envvar="SF_ACCESS_TOKEN", metavar="TOKEN", rich_help_panel=CONNECTION, help="Access token (session id) of the integration user. Prefer the environment variable.", show_default=False)
+Username = typer.Option(None, "--username", envvar="SF_USERNAME", metavar="USER", rich_help_panel=CONNECTION, help="Integration user's username (password and JWT flows).")
+Password = typer.Option(None, "--password", envvar="SF_PASSWORD", metavar="PASS", rich_help_panel=CONNECTION, help="Password (prefer the environment; prompted on a terminal when missing).", show_default=False)
+SecurityToken = typer.Option(None, "--security-token", envvar="SF_SECURITY_TOKEN", metavar="TOKEN", rich_help_panel=CONNECTION, help="Security token appended to the password (may be empty).", show_default=False)
+Domain = typer.Option(None, "--domain", envvar="SF_DOMAIN", metavar="DOMAIN", rich_help_panel=CONNECTION, help="login (production), test (sandbox) or NAME.my (My Domain).")
+ClientId = typer.Option(None, "--client-id", envvar="SF_CLIENT_ID", metavar="KEY", rich_help_panel=CONNECTION, help="Connected app consumer key (JWT and client credentials flows).")
+ClientSecret = typer.Option(None, "--client-secret", envvar="SF_CLIENT_SECRET", metavar="SECRET", rich_help_panel=CONNECTION, help="Connected app consumer secret (client credentials flow; prefer the environment).", show_default=False)
+PrivateKeyFile = typer.Option(None, "--private-key-file", envvar="SF_JWT_KEY_FILE", metavar="PEM", rich_help_panel=CONNECTION, help="Private key of the connected app's certificate (JWT flow). SF_JWT_KEY may hold the key itself.")
+TargetOrg = typer.Option(None, "--target-org", envvar="SF_TARGET_ORG", metavar="ALIAS", rich_help_panel=CONNECTION, help="Reuse a Salesforce CLI (sf) org alias or username.")
+ApiVersion = typer.Option(None, "--api-version", envvar="SF_API_VERSION", metavar="N.0", rich_help_panel=CONNECTION, help="Salesforce API version (default 62.0; at least 52.0).")
+Timeout = typer.Option(None, "--timeout", min=1.0, metavar="SECONDS", rich_help_panel=NETWORK, help="Seconds to wait for each answer (default 30).")
+Deadline = typer.Option(None, "--deadline", min=1.0, metavar="SECONDS", rich_help_panel=NETWORK, help="Seconds the whole audit may take (default: none).")
+Quiet = typer.Option(False, "--quiet", "-q", metavar="", rich_help_panel=OUTPUT, help="Only the report and errors: no progress and no informational lines on stderr.")
+Debug = typer.Option(False, "--debug", metavar="", rich_help_panel=NETWORK, help="Log every request (method, path, status, time, API calls) on stderr; secrets redacted.")
+Replay = typer.Option(None, "--replay", metavar="FILE", rich_help_panel=RECORDING, help="Run offline against a recorded cassette (responses' YAML format).", dir_okay=False)
+ConfigFile = typer.Option(None, "--config", envvar="AUDITOR_CONFIG", metavar="FILE", rich_help_panel=INPUTS, help="Settings file (default: ./auditor.toml, or \\[tool.auditor] in ./pyproject.toml).", dir_okay=False)
+TextOrJson = typer.Option("text", "--format", "-f", metavar="text|json", rich_help_panel=OUTPUT, help="Output format.")
 
 
 class _ConnectArgs:
@@ -163,6 +201,7 @@ def _connection_options(values: dict[str, Any], settings: dict[str, Any], replay
 
 @dataclass(frozen=True)
 class _Replay:
+    path: Path
     instance_url: str
     identity: Identity | None  # from a recorded login answer, when the recording has one
 
@@ -180,7 +219,7 @@ def _offline(replay: Path | None) -> Iterator[_Replay | None]:
     identity = next((found for entry in entries
                      if (found := identity_from_login_answer(entry["url"], entry["status"], str(entry["body"])))), None)
     with cassette.replaying(entries):
-        yield _Replay(cassette.cassette_instance_url(entries), identity)
+        yield _Replay(replay, cassette.cassette_instance_url(entries), identity)
 
 
 def _session(*, timeout: float | None, deadline: float | None, debug: bool, record: bool,
@@ -211,9 +250,13 @@ def _with_secrets(options: ConnectionOptions) -> ConnectionOptions:
     return resolve_missing_secrets(options, _interactive(), lambda prompt: getpass.getpass(f"{prompt}: "))
 
 
-def _open_session(options: ConnectionOptions, http: GuardedSession, replayed: _Replay | None = None) -> OrgSession:
+def _open_session(options: ConnectionOptions, http: GuardedSession, replayed: _Replay | None = None,
+                  progress: CollectProgress | None = None) -> OrgSession:
     from auditor.connect import connect
 
+    if progress is not None:  # secrets were asked for before: a spinner must not overwrite a prompt
+        progress.attach(http)
+        progress.start()
     # A recording made with a password/JWT/client-credentials login names the user in its
     # login answer and has no userinfo answer to replay.
     return connect(options, http, known_identity=replayed.identity if replayed is not None else None)
@@ -262,12 +305,13 @@ def exit_status(report: Report) -> ExitStatus:
     return ExitStatus.OK
 
 
-def build_report(snapshot: OrgSnapshot, config: AuditConfig) -> Report:
+def build_report(snapshot: OrgSnapshot, config: AuditConfig, offline_source: str | None = None) -> Report:
     from auditor.checks import evaluate
     from auditor.fix.plan import plan_fix
 
     findings = evaluate(snapshot, config)
     return Report(
+        offline_source=offline_source,
         findings=findings,
         org=snapshot.org if isinstance(snapshot.org, OrgInfo) else None,
         user=snapshot.user if isinstance(snapshot.user, UserInfo) else None,
@@ -278,7 +322,7 @@ def build_report(snapshot: OrgSnapshot, config: AuditConfig) -> Report:
     )
 
 
-@app.command()
+@app.command(cls=AuditorCommand, epilog=EXAMPLES["audit"])
 def audit(
     instance_url: Optional[str] = InstanceUrl,
     access_token: Optional[str] = AccessToken,
@@ -291,30 +335,34 @@ def audit(
     private_key_file: Optional[str] = PrivateKeyFile,
     target_org: Optional[str] = TargetOrg,
     api_version: Optional[str] = ApiVersion,
-    user: Optional[str] = typer.Option(None, "--user", help="Audit this user (username or 005 id) through setup objects, instead of the connected user."),
-    mappings: Optional[Path] = typer.Option(None, "--mappings", help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
-    hubspot_allocation: Optional[int] = typer.Option(None, "--hubspot-allocation", min=0, help="Salesforce API calls per rolling 24 h allocated to HubSpot (Sync Health > Allocated to HubSpot)."),
-    expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
-    headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, help="Warn when less than this percentage of a limit is left (default 10)."),
-    skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip this check id (repeatable; 'auditor checks' lists them)."),
-    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="Report format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every passing finding in the table."),
+    user: Optional[str] = typer.Option(None, "--user", metavar="USER", rich_help_panel=WHAT_TO_AUDIT, help="Audit this user (username or 005 id) through setup objects, instead of the connected user."),
+    skip: Optional[list[str]] = typer.Option(None, "--skip", metavar="CHECK", rich_help_panel=WHAT_TO_AUDIT, help="Skip this check id (repeatable; 'auditor checks' lists them)."),
+    trust_status: bool = typer.Option(False, "--trust-status", metavar="", rich_help_panel=WHAT_TO_AUDIT, help="Also ask Salesforce Trust (public, no token sent) about incidents and maintenance on the org's instance: one more HTTP request, not an API call. Default: off, or the trust_status setting."),
+    no_trust_status: bool = typer.Option(False, "--no-trust-status", metavar="", rich_help_panel=WHAT_TO_AUDIT, help="Do not ask Salesforce Trust, even if the settings file says trust_status = true."),
+    mappings: Optional[Path] = typer.Option(None, "--mappings", metavar="FILE", rich_help_panel=INPUTS, help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
+    hubspot_allocation: Optional[int] = typer.Option(None, "--hubspot-allocation", min=0, metavar="CALLS", rich_help_panel=INPUTS, help="Salesforce API calls per rolling 24 h allocated to HubSpot (HubSpot: Sync Health, Allocated to HubSpot)."),
+    expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, metavar="N", rich_help_panel=INPUTS, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
+    headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, metavar="PCT", rich_help_panel=INPUTS, help="Warn when less than this percentage of a limit is left (default 10)."),
+    config_file: Optional[Path] = ConfigFile,
+    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", metavar="FORMAT", rich_help_panel=OUTPUT, help="table, json, markdown, junit or csv.", show_default=True),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", rich_help_panel=OUTPUT, help="Write the report to this file instead of stdout.", dir_okay=False),
+    verbose: bool = typer.Option(False, "--verbose", "-v", metavar="", rich_help_panel=OUTPUT, help="Show every passing finding in the table."),
+    quiet: bool = Quiet,
     replay: Optional[Path] = Replay,
-    record: Optional[Path] = typer.Option(None, "--record", help="Record this audit as a cassette (secrets scrubbed) for offline replay or a bug report.", dir_okay=False),
-    anonymize: bool = typer.Option(False, "--anonymize", help="With --record: replace usernames, e-mails, names and ids by stable fakes."),
-    snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", help="Evaluate a saved snapshot instead of connecting.", dir_okay=False),
-    save_snapshot: Optional[Path] = typer.Option(None, "--save-snapshot", help="Also save what was collected, for offline re-evaluation.", dir_okay=False),
+    record: Optional[Path] = typer.Option(None, "--record", metavar="FILE", rich_help_panel=RECORDING, help="Record this audit as a cassette (secrets scrubbed) for offline replay or a bug report.", dir_okay=False),
+    anonymize: bool = typer.Option(False, "--anonymize", metavar="", rich_help_panel=RECORDING, help="With --record: replace usernames, e-mails, names and ids by stable fakes."),
+    snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", metavar="FILE", rich_help_panel=RECORDING, help="Evaluate a saved snapshot instead of connecting.", dir_okay=False),
+    save_snapshot: Optional[Path] = typer.Option(None, "--save-snapshot", metavar="FILE", rich_help_panel=RECORDING, help="Also save what was collected, for offline re-evaluation.", dir_okay=False),
     timeout: Optional[float] = Timeout,
     deadline: Optional[float] = Deadline,
     debug: bool = Debug,
-    config_file: Optional[Path] = ConfigFile,
     strategy: str = typer.Option("composite", "--strategy", hidden=True, help="composite (default) or naive (one request per describe/query; the bench baseline)."),
-    trust_status: Optional[bool] = typer.Option(None, "--trust-status/--no-trust-status", help="Also ask Salesforce Trust (api.status.salesforce.com, public, no token sent) about incidents and maintenance on the org's instance: one more HTTP request, not an API call. Default: off, or the trust_status setting."),
 ) -> None:
     """Audit the org as the integration user and report which suspensions would occur."""
     from auditor.collect import Strategy
 
+    if trust_status and no_trust_status:
+        raise UsageError("--trust-status and --no-trust-status contradict each other: give one")
     if anonymize and record is None:
         raise UsageError("--anonymize only applies with --record FILE")
     try:
@@ -324,16 +372,17 @@ def audit(
     settings = load_settings(config_file)
     config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip)
     values = _connection_values(locals())
-    ask_trust = trust_status if trust_status is not None else bool(settings.get("trust_status", False))
+    ask_trust = trust_status or (not no_trust_status and bool(settings.get("trust_status", False)))
+    info = _informer(quiet)
 
+    offline_source: str | None = None
     if snapshot_in is not None:
-        try:
-            snapshot = snapshot_from_json(snapshot_in.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise UsageError(f"snapshot {snapshot_in}: cannot read ({exc.strerror or exc})") from None
-        except SnapshotFormatError as exc:
-            raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
+        snapshot = _load_snapshot(snapshot_in)
+        offline_source = f"snapshot {snapshot_in}"
+        info(f"evaluating snapshot {snapshot_in}, collected {snapshot.collected_at} from {snapshot.instance_url}; "
+             "nothing is sent to Salesforce")
     else:
+        offline_source = f"cassette {replay}" if replay is not None else None
         with _offline(replay) as replayed:
             options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
             session = _session(timeout=timeout, deadline=deadline, debug=debug,
@@ -341,7 +390,8 @@ def audit(
             collected: OrgSnapshot | None = None
             try:
                 collected = _collect(options, session, config, user, chosen_strategy, trust_status=ask_trust,
-                                     replayed=replayed)
+                                     replayed=replayed, info=info,
+                                     progress=_progress(quiet, debug, options.instance_url))
             finally:
                 # Recorded even when the audit stops early: that is when a recording helps most.
                 if record is not None and session.stats.exchanges:
@@ -349,19 +399,26 @@ def audit(
 
                     anonymizer = _anonymizer(collected, options) if anonymize else None
                     cassette.write_cassette(record, session.stats.exchanges, session.redactor, anonymizer)
-                    _say(f"recorded {len(session.stats.exchanges)} answers to {record}")
+                    info(f"recorded {len(session.stats.exchanges)} answers to {record}")
             snapshot = collected
     if save_snapshot is not None:
         write_atomically(save_snapshot, snapshot_to_json(snapshot))
 
-    report = build_report(snapshot, config)
-    text = render(report, output_format, verbose=verbose)
+    report = build_report(snapshot, config, offline_source)
+    # The table fits the terminal it is shown on; a file or a pipe gets the full grid, uncoloured.
+    color = output is None and use_color(sys.stdout)
+    text = render(report, output_format, verbose=verbose, width=None if output else report_width(sys.stdout),
+                  color=color)
     if output is not None:
         write_atomically(output, text)
-        _say(f"report written to {output}")
+        info(f"report written to {output}")
     else:
-        typer.echo(text, nl=not text.endswith("\n"))
-    _say(summary_line(report).removeprefix("auditor: "))
+        typer.echo(text, nl=not text.endswith("\n"), color=True if color else None)
+    # The table ends with the summary line: on a terminal showing both streams, say it once.
+    summary_on_screen = (output is None and output_format is OutputFormat.TABLE
+                         and is_terminal(sys.stdout) and is_terminal(sys.stderr))
+    if not summary_on_screen:
+        info(summary_line(report).removeprefix("auditor: "))
     status = exit_status(report)
     if status == ExitStatus.INCOMPLETE:
         # The one-line reason: the first check that could not be evaluated, and how to fix that.
@@ -370,14 +427,31 @@ def audit(
     raise typer.Exit(status)
 
 
+def _load_snapshot(path: Path) -> OrgSnapshot:
+    try:
+        return snapshot_from_json(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"snapshot {path}: cannot read ({exc.strerror or exc})") from None
+    except SnapshotFormatError as exc:
+        raise UsageError(f"snapshot {path}: {exc}") from None
+
+
 def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,
-             strategy: Strategy, *, trust_status: bool = False, replayed: _Replay | None = None) -> OrgSnapshot:
+             strategy: Strategy, *, trust_status: bool = False, replayed: _Replay | None = None,
+             info: Callable[[str], None] = _say, progress: CollectProgress | None = None) -> OrgSnapshot:
+    with progress if progress is not None else contextlib.nullcontext():
+        return _connect_and_collect(options, session, config, user, strategy, trust_status, replayed, info, progress)
+
+
+def _connect_and_collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,
+                         strategy: Strategy, trust_status: bool, replayed: _Replay | None,
+                         info: Callable[[str], None], progress: CollectProgress | None) -> OrgSnapshot:
     from auditor.collect import collect, login_refusal_snapshot
     from auditor.collect.trust import with_trust_status
     from auditor.connect import ApiAccessRefused
 
     try:
-        org = _open_session(options, session, replayed)
+        org = _open_session(options, session, replayed, progress)
     except ApiAccessRefused as refused:
         refused_snapshot = login_refusal_snapshot(session, options.instance_url or "", options.api_version,
                                                   refused.error_code, refused.message)
@@ -385,15 +459,18 @@ def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditC
         return with_trust_status(refused_snapshot, session) if trust_status else refused_snapshot
     identity = org.identity
     who = f" as {identity.username}" if identity and identity.username else ""
-    _say(f"auditing {org.base_url}{who} ({org.auth_method})")
+    if replayed is not None:  # nothing goes to the org: say what answers instead
+        info(f"replaying {replayed.path}, recorded from {urlsplit(org.base_url).hostname}{who}")
+    else:
+        info(f"auditing {org.base_url}{who} ({org.auth_method})")
     snapshot = collect(org, config, target_user=user, strategy=strategy, trust_status=trust_status)
     # Report the full cost, the login and identity requests included.
     return replace(snapshot, api_usage=session.stats.usage())
 
 
-@app.command("checks")
+@app.command("checks", cls=AuditorCommand, epilog=EXAMPLES["checks"])
 def list_checks(
-    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    output_format: str = TextOrJson,
 ) -> None:
     """List every check: its stable id, suspension code and what it verifies."""
     from auditor.checks import CHECKS
@@ -412,7 +489,7 @@ def list_checks(
         typer.echo(f"{check.id:<{width}}  {check.suspension.value:<{code_width}}  {check.title}")
 
 
-@app.command()
+@app.command(cls=AuditorCommand, epilog=EXAMPLES["whoami"])
 def whoami(
     instance_url: Optional[str] = InstanceUrl,
     access_token: Optional[str] = AccessToken,
@@ -425,7 +502,7 @@ def whoami(
     private_key_file: Optional[str] = PrivateKeyFile,
     target_org: Optional[str] = TargetOrg,
     api_version: Optional[str] = ApiVersion,
-    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    output_format: str = TextOrJson,
     replay: Optional[Path] = Replay,
     timeout: Optional[float] = Timeout,
     debug: bool = Debug,
@@ -478,9 +555,9 @@ def whoami(
         raise typer.Exit(ExitStatus.INCOMPLETE)
 
 
-@app.command()
+@app.command(cls=AuditorCommand, epilog=EXAMPLES["explain"])
 def explain(
-    target: str = typer.Argument(..., help="OBJECT or OBJECT.FIELD, e.g. Contact or Contact.MailingCountry."),
+    target: str = typer.Argument(..., metavar="TARGET", help="OBJECT or OBJECT.FIELD, e.g. Contact or Contact.MailingCountry."),
     instance_url: Optional[str] = InstanceUrl,
     access_token: Optional[str] = AccessToken,
     username: Optional[str] = Username,
@@ -492,12 +569,13 @@ def explain(
     private_key_file: Optional[str] = PrivateKeyFile,
     target_org: Optional[str] = TargetOrg,
     api_version: Optional[str] = ApiVersion,
-    user: Optional[str] = typer.Option(None, "--user", help="Explain for this user (username or 005 id) instead of the connected user."),
-    mappings: Optional[Path] = typer.Option(None, "--mappings", help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
+    user: Optional[str] = typer.Option(None, "--user", metavar="USER", rich_help_panel=WHAT_TO_AUDIT, help="Explain for this user (username or 005 id) instead of the connected user."),
+    mappings: Optional[Path] = typer.Option(None, "--mappings", metavar="FILE", rich_help_panel=INPUTS, help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
     replay: Optional[Path] = Replay,
-    snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", help="Explain from a saved snapshot instead of connecting.", dir_okay=False),
+    snapshot_in: Optional[Path] = typer.Option(None, "--snapshot", metavar="FILE", rich_help_panel=RECORDING, help="Explain from a saved snapshot instead of connecting.", dir_okay=False),
     timeout: Optional[float] = Timeout,
     deadline: Optional[float] = Deadline,
+    quiet: bool = Quiet,
     debug: bool = Debug,
     config_file: Optional[Path] = ConfigFile,
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
@@ -516,12 +594,7 @@ def explain(
     config = _audit_config(settings, mappings, None, None, None)
     values = _connection_values(locals())
     if snapshot_in is not None:
-        try:
-            snapshot = snapshot_from_json(snapshot_in.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise UsageError(f"snapshot {snapshot_in}: cannot read ({exc.strerror or exc})") from None
-        except SnapshotFormatError as exc:
-            raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
+        snapshot = _load_snapshot(snapshot_in)
     else:
         with _offline(replay) as replayed:
             options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
@@ -529,7 +602,8 @@ def explain(
                                offline=replay is not None)
             from auditor.collect import Strategy
 
-            snapshot = _collect(options, session, config, user, Strategy.COMPOSITE, replayed=replayed)
+            snapshot = _collect(options, session, config, user, Strategy.COMPOSITE, replayed=replayed,
+                                info=_informer(quiet), progress=_progress(quiet, debug, options.instance_url))
     if snapshot.api_refusal is not None:
         raise AuditIncomplete(f"Salesforce refused API access ({snapshot.api_refusal.error_code}): {snapshot.api_refusal.message}")
     try:

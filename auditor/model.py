@@ -61,6 +61,9 @@ class Report:
     api_usage: ApiUsage = field(default_factory=ApiUsage)
     # What `auditor fix` would grant (the JSON report carries it for `fix --from-report`); None = not planned.
     fix: FixPlan | None = None
+    # Set for an offline run, e.g. "cassette cassettes/demo.yaml" or "snapshot org.json": then
+    # api_usage is what the recorded audit cost, and nothing was sent this time.
+    offline_source: str | None = None
 
     @property
     def would_suspend(self) -> tuple[Suspension, ...]:

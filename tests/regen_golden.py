@@ -3,6 +3,9 @@
 Run ``/tmp/venv/bin/python tests/regen_golden.py`` after an intended change to a formatter,
 then review ``git diff tests/golden`` before committing: the diff *is* the change users see.
 tests/test_report_formats.py loads this file by path and compares every output byte for byte.
+It also rewrites the terminal screenshots in tests/golden/terminal/ (the demo cassette's report
+captured through a pseudo terminal, see tests/ptyrun.py; checked by
+tests/test_terminal_screenshots.py): run it after changing the demo cassette or the checks too.
 """
 
 from __future__ import annotations
@@ -271,7 +274,21 @@ def main() -> int:
     from tests.fix_golden import write_golden  # tests/golden/fix/: the permission set `auditor fix` writes
 
     write_golden()
+    _write_screenshots()
     return 0
+
+
+def _write_screenshots() -> None:
+    sys.path.insert(0, str(GOLDEN_DIR.parent.parent))
+    from tests.ptyrun import SCREENSHOT_DIR, SCREENSHOTS, screenshot
+
+    SCREENSHOT_DIR.mkdir(exist_ok=True)
+    for name, columns in SCREENSHOTS:
+        path = SCREENSHOT_DIR / name
+        data = screenshot(columns).encode("utf-8")
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+            print(f"wrote   {path.relative_to(GOLDEN_DIR.parent.parent)}")
 
 
 if __name__ == "__main__":

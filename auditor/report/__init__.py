@@ -40,13 +40,15 @@ FORMATTERS: dict[OutputFormat, Callable[[Report], str]] = {
 }
 
 
-def render(report: Report, fmt: OutputFormat, *, verbose: bool = False) -> str:
+def render(report: Report, fmt: OutputFormat, *, verbose: bool = False, width: int | None = None,
+           color: bool = False) -> str:
     """Format ``report`` as ``fmt``.
 
     ``verbose`` only changes the table, which otherwise folds passing findings into one line
     per suspension. JSON, JUnit and CSV always carry every finding; markdown always folds
-    passing findings (it is meant for a PR comment, where the problems matter).
+    passing findings (it is meant for a PR comment, where the problems matter). ``width`` (the
+    terminal's columns, ``None`` for unbounded) and ``color`` also only change the table.
     """
     if fmt is OutputFormat.TABLE:
-        return format_table(report, verbose=verbose)
+        return format_table(report, verbose=verbose, width=width, color=color)
     return FORMATTERS[fmt](report)

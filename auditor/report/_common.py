@@ -6,6 +6,7 @@ Nothing here decides anything about the org: it only arranges what the checks fo
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 from auditor.model import STATUS_ORDER, Finding, Report, Status
@@ -43,6 +44,12 @@ class Section:
 
     suspension: Suspension
     findings: tuple[Finding, ...]
+
+    @property
+    def code(self) -> str:
+        """The section's heading code ("SF_FIELD_PERMISSIONS"); layouts use only code, label and
+        verdict, so a section that is not a suspension can be laid out the same way."""
+        return self.suspension.value
 
     @property
     def label(self) -> str:
@@ -102,12 +109,13 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
-def usage_line(usage: ApiUsage) -> str:
-    """"This audit used 12 HTTP requests, 9 counted API calls." """
-    return (
-        f"This audit used {plural(usage.http_requests, 'HTTP request')}, "
-        f"{plural(usage.api_calls, 'counted API call')}."
-    )
+def usage_line(usage: ApiUsage, offline_source: str | None = None) -> str:
+    """"This audit used 12 HTTP requests, 9 counted API calls.", or for an offline run (a
+    replayed cassette, a saved snapshot) what the recorded audit cost and that nothing was sent."""
+    cost = f"{plural(usage.http_requests, 'HTTP request')}, {plural(usage.api_calls, 'counted API call')}"
+    if offline_source is not None:
+        return f"Offline run from {offline_source}: no request was sent (the recorded audit used {cost})."
+    return f"This audit used {cost}."
 
 
 def summary_line(report: Report) -> str:
@@ -128,3 +136,61 @@ def summary_line(report: Report) -> str:
         for status in (Status.FAIL, Status.WARN, Status.ERROR, Status.PASS)
     )
     return f"auditor: {verdict}: {counts}"
+
+
+# ----------------------------------------------------------------------------- terminal layout
+# Helpers for the layouts that are read in a terminal. They take the width and whether to
+# colour as parameters (the CLI detects both), so every formatter stays a pure function.
+
+# Rich styles by status; ColorSystem.STANDARD (the 16 ANSI colours) follows the user's theme.
+STATUS_STYLES: dict[Status, str] = {
+    Status.FAIL: "bold red",
+    Status.ERROR: "bold magenta",
+    Status.WARN: "yellow",
+    Status.PASS: "green",
+}
+
+
+# What paint() adds: SGR sequences only. It never matches org text, whose ESC printable() escaped.
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def visible_width(line: str) -> int:
+    """Columns ``line`` takes on a terminal, colour codes not counted."""
+    return len(_SGR.sub("", line))
+
+
+def paint(text: str, style: str, color: bool) -> str:
+    """``text`` wrapped in the ANSI codes of a Rich ``style`` when ``color``, else unchanged."""
+    if not color or not text:
+        return text
+    # Imported here: a run without colour (a pipe, CI, a file) never loads Rich's styles.
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    return Style.parse(style).render(text, color_system=ColorSystem.STANDARD)
+
+
+def wrap(text: str, width: int | None, *, indent: str = "", hang: str | None = None) -> list[str]:
+    """``text`` as lines of at most ``width`` columns (``None``: never wrapped), the first
+    prefixed with ``indent`` and the others with ``hang`` (default: ``indent``). Line breaks in
+    ``text`` are kept; words longer than a line are split, but never at a hyphen, so a check id
+    such as ``hubspot-permission-set`` stays whole when it fits."""
+    hang = indent if hang is None else hang
+    paragraphs = text.split("\n") or [""]
+    lines: list[str] = []
+    for number, paragraph in enumerate(paragraphs):
+        first = indent if number == 0 else hang
+        if width is None:
+            lines.append(first + paragraph)
+            continue
+        wrapped = textwrap.wrap(
+            paragraph,
+            width=max(width, len(first) + 1, len(hang) + 1),
+            initial_indent=first,
+            subsequent_indent=hang,
+            break_long_words=True,
+            break_on_hyphens=False,
+        )
+        lines.extend(wrapped or [first.rstrip()])
+    return lines

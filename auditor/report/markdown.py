@@ -154,5 +154,5 @@ def format_markdown(report: Report) -> str:
     pass_only = [s for s in sections if not s.not_passed]
     if pass_only:
         blocks.append(_passed(pass_only))
-    blocks.append([f"_{usage_line(report.api_usage)}_", "", f"`{summary_line(report)}`"])
+    blocks.append([f"_{usage_line(report.api_usage, report.offline_source)}_", "", f"`{summary_line(report)}`"])
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
