@@ -69,6 +69,22 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from auditor.version import TOOL_NAME, tool_version
+
+        typer.echo(f"{TOOL_NAME} {tool_version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print the auditor's version and exit."),
+) -> None:
+    """Preflight auditor for the HubSpot-Salesforce integration."""
+
+
 def _say(message: str) -> None:
     typer.echo(f"auditor: {message}", err=True)
 

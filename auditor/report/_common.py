@@ -50,7 +50,9 @@ class Section:
 
     @property
     def worst(self) -> Status:
-        return min((f.status for f in self.findings), key=STATUS_ORDER.__getitem__)
+        """The worst status not ignored (an accepted fail does not make the section fail)."""
+        return min((f.status for f in self.findings if f.ignored is None), key=STATUS_ORDER.__getitem__,
+                   default=Status.PASS)
 
     @property
     def verdict(self) -> str:
@@ -90,6 +92,14 @@ def target(finding: Finding) -> str:
     return finding.field or finding.object or ""
 
 
+def shown_message(finding: Finding) -> str:
+    """The message as the human formats show it: an ignored finding says so, with the reason."""
+    if finding.ignored is None:
+        return finding.message
+    until = f" until {finding.ignored.until.isoformat()}" if finding.ignored.until else ""
+    return f"[ignored{until}: {finding.ignored.reason}] {finding.message}"
+
+
 def passed_checks(findings: tuple[Finding, ...]) -> str:
     """"api-enabled, object-access (7)": the distinct check ids, first-seen order, with counts."""
     counts: dict[str, int] = {}
@@ -127,4 +137,6 @@ def summary_line(report: Report) -> str:
         f"{report.count(status)} {status.value}"
         for status in (Status.FAIL, Status.WARN, Status.ERROR, Status.PASS)
     )
+    if report.ignored_count:
+        counts += f", {report.ignored_count} ignored"
     return f"auditor: {verdict}: {counts}"

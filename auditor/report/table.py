@@ -14,6 +14,7 @@ from auditor.report._common import (
     passed_checks,
     printable,
     sections_by_severity,
+    shown_message,
     summary_line,
     target,
     usage_line,
@@ -65,7 +66,7 @@ def _row(finding: Finding) -> list[str]:
         finding.status.name,
         finding.check,
         target(finding),
-        finding.message,
+        shown_message(finding),
         finding.remediation,
         ", ".join(finding.sources),
     ]
