@@ -16,8 +16,9 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import urlsplit
@@ -37,7 +38,7 @@ from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, AuditorError, UsageError
 from auditor.files import write_atomically
 from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
-from auditor.model import Report, Status
+from auditor.model import FailOn, Ignore, Report, Status
 from auditor.redact import Redactor
 from auditor.report import OutputFormat, render, summary_line
 from auditor.settings import load_settings
@@ -250,13 +251,76 @@ def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: i
     )
 
 
-def exit_status(report: Report) -> int:
-    """The documented exit status of a finished audit."""
-    if report.count(Status.FAIL):
+def exit_status(report: Report, fail_on: FailOn = FailOn.FAIL) -> int:
+    """The documented exit status of a finished audit. Ignored findings never count; ``fail_on``
+    says which statuses make it 1; errors (and nothing over the threshold) make it 3."""
+    breaches = 0 if fail_on is FailOn.NEVER else report.count(Status.FAIL)
+    if fail_on is FailOn.WARN:
+        breaches += report.count(Status.WARN)
+    if breaches:
         return EXIT_SUSPENSION
     if report.count(Status.ERROR):
         return EXIT_INCOMPLETE
     return EXIT_OK
+
+
+def worst_exit_status(statuses: list[int]) -> int:
+    """Several orgs: 1 if any predicts a suspension, else 2 if any was a usage error, else 3 if any
+    could not complete, else 0 (the single-org rule: a predicted suspension outranks the rest)."""
+    for status in (EXIT_SUSPENSION, EXIT_USAGE, EXIT_INCOMPLETE):
+        if status in statuses:
+            return status
+    return EXIT_OK
+
+
+def finish_report(report: Report, ignores: tuple[Ignore, ...], started: datetime, duration_s: float,
+                  today: datetime | None = None) -> Report:
+    """The report with the ``[[ignore]]`` entries applied and the audit's time stamped on it."""
+    from auditor.ignores import apply_ignores
+
+    day = (today or datetime.now(timezone.utc)).date()
+    findings, expired = apply_ignores(report.findings, ignores, day)
+    for ignore in expired:
+        _say(f"warning: {ignore.source} ({ignore.describe()}) expired on {ignore.until}; "
+             "it no longer applies: renew it with a reason, or fix the finding")
+    return replace(report, findings=findings, expired_ignores=expired, audited_at=started,
+                   duration_s=round(duration_s, 3))
+
+
+def _formats(output_format: list[OutputFormat] | None, output: Path | None, output_dir: Path | None) -> list[OutputFormat]:
+    """The formats asked for; with --output-dir and no --format, every format."""
+    if output is not None and output_dir is not None:
+        raise UsageError("--output and --output-dir exclude each other (--output-dir writes DIR/audit.<ext>)")
+    formats = list(dict.fromkeys(output_format or []))
+    if not formats:
+        return list(OutputFormat) if output_dir is not None else [OutputFormat.TABLE]
+    if len(formats) > 1 and output_dir is None:
+        raise UsageError("several --format values need --output-dir DIR (one file per format)")
+    return formats
+
+
+def _write_reports(render_one: Callable[[OutputFormat], str], formats: list[OutputFormat], output: Path | None,
+                   output_dir: Path | None, *, announce: bool = True) -> None:
+    """Every report rendered first, then each file written atomically (stdout without a file)."""
+    texts = {fmt: render_one(fmt) for fmt in formats}
+    if output_dir is not None:
+        try:
+            output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--output-dir {output_dir}: cannot create ({exc.strerror or exc})") from None
+        names = []
+        for fmt, text in texts.items():
+            write_atomically(output_dir / f"audit.{fmt.extension}", text)
+            names.append(f"audit.{fmt.extension}")
+        if announce:
+            _say(f"reports written to {output_dir}: {', '.join(names)}")
+    elif output is not None:
+        write_atomically(output, texts[formats[0]])
+        if announce:
+            _say(f"report written to {output}")
+    else:
+        text = texts[formats[0]]
+        typer.echo(text, nl=not text.endswith("\n"))
 
 
 def build_report(snapshot: OrgSnapshot, config: AuditConfig) -> Report:
@@ -281,7 +345,7 @@ def audit(
     client_id: Optional[str] = ClientId,
     client_secret: Optional[str] = ClientSecret,
     private_key_file: Optional[str] = PrivateKeyFile,
-    target_org: Optional[str] = TargetOrg,
+    target_org: Optional[list[str]] = typer.Option(None, "--target-org", envvar="SF_TARGET_ORG", help="Reuse a Salesforce CLI (sf) org alias or username. Repeat it (or set orgs = [...] in the settings file) to audit several orgs concurrently into one combined report.", rich_help_panel="Connection"),
     api_version: Optional[str] = ApiVersion,
     user: Optional[str] = typer.Option(None, "--user", help="Audit this user (username or 005 id) through setup objects, instead of the connected user."),
     mappings: Optional[Path] = typer.Option(None, "--mappings", help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
@@ -289,8 +353,11 @@ def audit(
     expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
     headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, help="Warn when less than this percentage of a limit is left (default 10)."),
     skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip this check id (repeatable; 'auditor checks' lists them)."),
-    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="Report format."),
+    output_format: Optional[list[OutputFormat]] = typer.Option(None, "--format", "-f", help="Report format (default table). Repeatable with --output-dir, which without --format writes every format.", rich_help_panel="Output"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", help="Write DIR/audit.<ext> for each --format (json, sarif, xml, md, csv, txt), each atomically; with several orgs also DIR/<org>/audit.<ext>.", file_okay=False, rich_help_panel="Output"),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="What makes the exit status 1: fail (default), warn (a fail or a warn) or never. Ignored findings never do; exit 3 is unaffected. Settings key: fail_on.", rich_help_panel="Output"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="With several --target-org: orgs audited at the same time (default 4; settings key: jobs).", rich_help_panel="Network"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every passing finding in the table."),
     replay: Optional[Path] = Replay,
     record: Optional[Path] = typer.Option(None, "--record", help="Record this audit as a cassette (secrets scrubbed) for offline replay or a bug report.", dir_okay=False),
@@ -307,10 +374,46 @@ def audit(
     """Audit the org as the integration user and report which suspensions would occur."""
     if anonymize and record is None:
         raise UsageError("--anonymize only applies with --record FILE")
+    started, clock = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0), time.perf_counter()
     settings = load_settings(config_file)
     config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip)
+    formats = _formats(output_format, output, output_dir)
+    threshold = fail_on or FailOn(settings.get("fail_on", FailOn.FAIL.value))
+    ignores: tuple[Ignore, ...] = settings.get("ignore", ())
     values = _connection_values(locals())
+    orgs = list(dict.fromkeys(target_org or settings.get("orgs") or []))
+    values["target_org"] = orgs[0] if len(orgs) == 1 else None
     ask_trust = trust_status if trust_status is not None else bool(settings.get("trust_status", False))
+    if len(orgs) > 1:
+        conflicting = [flag for flag, given in (("--replay", replay), ("--snapshot", snapshot_in), ("--record", record),
+                                                ("--save-snapshot", save_snapshot), ("--output", output)) if given]
+        if conflicting:
+            raise UsageError(f"{conflicting[0]} audits one org; with several --target-org use --output-dir")
+        from auditor.many import audit_orgs, org_directory
+
+        def one(alias: str) -> Report:
+            options = _connection_options({**values, "target_org": alias}, settings, None)
+            session = _session(options, timeout=timeout, deadline=deadline, debug=debug, record=False, offline=False)
+            org_started, org_clock = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0), time.perf_counter()
+            snapshot = _collect(options, session, config, user, strategy, trust_status=ask_trust)
+            return finish_report(build_report(snapshot, config), ignores, org_started, time.perf_counter() - org_clock)
+
+        from auditor.report.combined import render_combined
+
+        outcomes = audit_orgs(orgs, one, jobs=jobs or int(settings.get("jobs", 4)),
+                              status_of=lambda report: exit_status(report, threshold))
+        status = worst_exit_status([o.exit_status for o in outcomes])
+        if output_dir is not None:
+            for outcome in outcomes:
+                if outcome.report is not None:
+                    done = outcome.report
+                    _write_reports(lambda fmt: render(done, fmt, verbose=verbose), formats, None,
+                                   output_dir / org_directory(outcome.target), announce=False)
+        _write_reports(lambda fmt: render_combined(outcomes, fmt, status, verbose=verbose), formats, None, output_dir)
+        for outcome in outcomes:
+            line = summary_line(outcome.report).removeprefix("auditor: ") if outcome.report else outcome.error
+            _say(f"{outcome.target}: {line} (exit {outcome.exit_status})")
+        raise typer.Exit(status)
 
     if snapshot_in is not None:
         try:
@@ -339,15 +442,11 @@ def audit(
     if save_snapshot is not None:
         write_atomically(save_snapshot, snapshot_to_json(snapshot))
 
-    report = build_report(snapshot, config)
-    text = render(report, output_format, verbose=verbose)
-    if output is not None:
-        write_atomically(output, text)
-        _say(f"report written to {output}")
-    else:
-        typer.echo(text, nl=not text.endswith("\n"))
+    report = finish_report(build_report(snapshot, config), ignores, started, time.perf_counter() - clock)
+    # Written even when the audit could not complete (exit 3): a CI job keeps what it has.
+    _write_reports(lambda fmt: render(report, fmt, verbose=verbose), formats, output, output_dir)
     _say(summary_line(report).removeprefix("auditor: "))
-    status = exit_status(report)
+    status = exit_status(report, threshold)
     if status == EXIT_INCOMPLETE:
         # The one-line reason: the first check that could not be evaluated, and how to fix that.
         first = next(f for f in report.findings if f.status is Status.ERROR)

@@ -19,6 +19,14 @@ class Status(str, Enum):
     ERROR = "error"  # the check could not be evaluated; the message says why
 
 
+class FailOn(str, Enum):
+    """What makes the exit status 1 (``--fail-on``, settings key ``fail_on``)."""
+
+    FAIL = "fail"  # a fail finding (the default)
+    WARN = "warn"  # a fail or a warn finding
+    NEVER = "never"  # nothing: report only (exit 3 still means the audit could not complete)
+
+
 # Worst first: used to sort findings and to summarise.
 STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3}
 
