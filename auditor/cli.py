@@ -35,6 +35,7 @@ from auditor.collect import (
 )
 from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
+from auditor.diff import DiffFormat
 from auditor.errors import AuditIncomplete, AuditorError, UsageError
 from auditor.files import write_atomically
 from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
@@ -621,6 +622,28 @@ def explain(
     except UnknownTarget as exc:
         raise UsageError(str(exc)) from None
     typer.echo(text, nl=False)
+
+
+@app.command("diff")
+def diff_command(
+    baseline: Path = typer.Argument(..., help="The earlier report (audit -f json), e.g. the last good run's.", dir_okay=False),
+    current: Path = typer.Argument(..., help="The report to compare with it.", dir_okay=False),
+    output_format: DiffFormat = typer.Option(DiffFormat.TABLE, "--format", "-f", help="Diff format.", rich_help_panel="Output"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the diff to this file instead of stdout.", dir_okay=False, rich_help_panel="Output"),
+) -> None:
+    """Compare two JSON reports: new failures, fixed ones, changed statuses, new and removed checks. Exit 1 when something regressed."""
+    from auditor.diff import DIFF_FORMATTERS, diff_reports, load_report
+
+    result = diff_reports(load_report(baseline), load_report(current), baseline_name=str(baseline),
+                          current_name=str(current))
+    text = DIFF_FORMATTERS[output_format](result)
+    if output is not None:
+        write_atomically(output, text)
+    else:
+        typer.echo(text, nl=not text.endswith("\n"))
+    _say(f"{len(result.new_failures)} new failures, {len(result.fixed)} fixed, {len(result.changed)} changed"
+         + (": regressed" if result.regressed else ""))
+    raise typer.Exit(EXIT_SUSPENSION if result.regressed else EXIT_OK)
 
 
 def _anonymizer(snapshot: OrgSnapshot | None, options: ConnectionOptions) -> Anonymizer:
