@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import time
+from time import perf_counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -289,14 +290,14 @@ def finish_report(report: Report, ignores: tuple[Ignore, ...], started: datetime
 
 
 def _formats(output_format: list[OutputFormat] | None, output: Path | None, output_dir: Path | None) -> list[OutputFormat]:
-    """The formats asked for; with --output-dir and no --format, every format."""
+    """The formats asked for: with --output-dir all of them (none given: every format); else the last."""
     if output is not None and output_dir is not None:
         raise UsageError("--output and --output-dir exclude each other (--output-dir writes DIR/audit.<ext>)")
     formats = list(dict.fromkeys(output_format or []))
     if not formats:
         return list(OutputFormat) if output_dir is not None else [OutputFormat.TABLE]
-    if len(formats) > 1 and output_dir is None:
-        raise UsageError("several --format values need --output-dir DIR (one file per format)")
+    if output_dir is None:
+        return formats[-1:]  # one output: the last --format wins, as for any repeated flag
     return formats
 
 
@@ -375,7 +376,7 @@ def audit(
     """Audit the org as the integration user and report which suspensions would occur."""
     if anonymize and record is None:
         raise UsageError("--anonymize only applies with --record FILE")
-    started, clock = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0), time.perf_counter()
+    started, clock = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0), perf_counter()
     settings = load_settings(config_file)
     config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip)
     formats = _formats(output_format, output, output_dir)
@@ -395,9 +396,9 @@ def audit(
         def one(alias: str) -> Report:
             options = _connection_options({**values, "target_org": alias}, settings, None)
             session = _session(options, timeout=timeout, deadline=deadline, debug=debug, record=False, offline=False)
-            org_started, org_clock = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0), time.perf_counter()
+            org_started, org_clock = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0), perf_counter()
             snapshot = _collect(options, session, config, user, strategy, trust_status=ask_trust)
-            return finish_report(build_report(snapshot, config), ignores, org_started, time.perf_counter() - org_clock)
+            return finish_report(build_report(snapshot, config), ignores, org_started, perf_counter() - org_clock)
 
         from auditor.report.combined import render_combined
 
@@ -443,7 +444,7 @@ def audit(
     if save_snapshot is not None:
         write_atomically(save_snapshot, snapshot_to_json(snapshot))
 
-    report = finish_report(build_report(snapshot, config), ignores, started, time.perf_counter() - clock)
+    report = finish_report(build_report(snapshot, config), ignores, started, perf_counter() - clock)
     # Written even when the audit could not complete (exit 3): a CI job keeps what it has.
     _write_reports(lambda fmt: render(report, fmt, verbose=verbose), formats, output, output_dir)
     _say(summary_line(report).removeprefix("auditor: "))

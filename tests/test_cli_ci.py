@@ -173,10 +173,12 @@ def test_junit_from_the_cli_has_a_real_timestamp() -> None:
     assert all(s.get("timestamp", "").startswith("20") for s in root.iter("testsuite"))
 
 
-@pytest.mark.parametrize("args", [
-    ("-f", "json", "-f", "csv"),
-    ("-o", "x.json", "--output-dir", "d"),
-])
-def test_output_usage_errors(args: tuple[str, ...], tmp_path: Path) -> None:
-    result = run_cli("audit", "--replay", DEMO, *[str(tmp_path / a) if a in ("x.json", "d") else a for a in args])
-    assert result.exit_code == 2 and result.stdout == ""
+def test_without_output_dir_the_last_format_wins() -> None:
+    result = run_cli("audit", "--replay", DEMO, "-f", "csv", "-f", "json")
+    assert json.loads(result.stdout)["schema_version"] == 1
+
+
+def test_output_and_output_dir_exclude_each_other(tmp_path: Path) -> None:
+    result = run_cli("audit", "--replay", DEMO, "-o", str(tmp_path / "x.json"), "--output-dir", str(tmp_path / "d"))
+    assert result.exit_code == 2 and result.stdout == "" and "--output-dir" in result.stderr
+    assert not (tmp_path / "d").exists() and not (tmp_path / "x.json").exists()
