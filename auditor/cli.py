@@ -355,7 +355,7 @@ def audit(
     expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
     headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, help="Warn when less than this percentage of a limit is left (default 10)."),
     skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip this check id (repeatable; 'auditor checks' lists them)."),
-    output_format: Optional[list[OutputFormat]] = typer.Option(None, "--format", "-f", help="Report format (default table). Repeatable with --output-dir, which without --format writes every format.", rich_help_panel="Output"),
+    output_format: Optional[list[OutputFormat]] = typer.Option(None, "--format", "-f", help="Report format (default table). Repeat it with --output-dir for one file each (--output-dir alone writes every format); otherwise the last one wins.", rich_help_panel="Output"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", help="Write DIR/audit.<ext> for each --format (json, sarif, xml, md, csv, txt), each atomically; with several orgs also DIR/<org>/audit.<ext>.", file_okay=False, rich_help_panel="Output"),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="What makes the exit status 1: fail (default), warn (a fail or a warn) or never. Ignored findings never do; exit 3 is unaffected. Settings key: fail_on.", rich_help_panel="Output"),
