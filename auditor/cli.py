@@ -16,8 +16,10 @@ import json
 import os
 import sys
 import time
+from time import perf_counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import urlsplit
@@ -36,9 +38,10 @@ from auditor.cli_help import (
     AuditorGroup,
 )
 from auditor.config import AuditConfig
+from auditor.diff import DiffFormat
 from auditor.errors import AuditIncomplete, AuditorError, ExitStatus, UsageError
 from auditor.files import write_atomically
-from auditor.model import Report, Status
+from auditor.model import FailOn, Ignore, Report, Status
 from auditor.redact import Redactor
 from auditor.report import OutputFormat, render, summary_line
 from auditor.settings import load_settings
@@ -77,17 +80,11 @@ app = typer.Typer(
 )
 
 
-DISTRIBUTION = "hubspot-sf-auditor"  # pyproject.toml [project] name
-
-
 def _print_version(wanted: bool) -> None:
     if wanted:
-        from importlib.metadata import PackageNotFoundError, version
+        from auditor.version import TOOL_NAME, tool_version
 
-        try:
-            typer.echo(f"auditor {version(DISTRIBUTION)}")
-        except PackageNotFoundError:  # running from a source tree that was never installed
-            typer.echo("auditor (version unknown: not installed)")
+        typer.echo(f"{TOOL_NAME} {tool_version()}")
         raise typer.Exit(ExitStatus.OK)
 
 
@@ -296,13 +293,77 @@ def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: i
     )
 
 
-def exit_status(report: Report) -> ExitStatus:
-    """The documented exit status of a finished audit."""
-    if report.count(Status.FAIL):
+def exit_status(report: Report, fail_on: FailOn = FailOn.FAIL) -> ExitStatus:
+    """The documented exit status of a finished audit. Ignored findings never count; ``fail_on``
+    says which statuses make it 1; errors (and nothing over the threshold) make it 3."""
+    breaches = 0 if fail_on is FailOn.NEVER else report.count(Status.FAIL)
+    if fail_on is FailOn.WARN:
+        breaches += report.count(Status.WARN)
+    if breaches:
         return ExitStatus.SUSPENSION
     if report.count(Status.ERROR):
         return ExitStatus.INCOMPLETE
     return ExitStatus.OK
+
+
+def worst_exit_status(statuses: list[int]) -> int:
+    """Several orgs: 1 if any predicts a suspension, else 2 if any was a usage error, else 3 if any
+    could not complete, else 0 (the single-org rule: a predicted suspension outranks the rest)."""
+    for status in (ExitStatus.SUSPENSION, ExitStatus.USAGE, ExitStatus.INCOMPLETE):
+        if status in statuses:
+            return status
+    return ExitStatus.OK
+
+
+def finish_report(report: Report, ignores: tuple[Ignore, ...], started: datetime, duration_s: float,
+                  today: datetime | None = None) -> Report:
+    """The report with the ``[[ignore]]`` entries applied and the audit's time stamped on it."""
+    from auditor.ignores import apply_ignores
+
+    day = (today or datetime.now(timezone.utc)).date()
+    findings, expired = apply_ignores(report.findings, ignores, day)
+    for ignore in expired:
+        _say(f"warning: {ignore.source} ({ignore.describe()}) expired on {ignore.until}; "
+             "it no longer applies: renew it with a reason, or fix the finding")
+    return replace(report, findings=findings, expired_ignores=expired, audited_at=started,
+                   duration_s=round(duration_s, 3))
+
+
+def _formats(output_format: list[OutputFormat] | None, output: Path | None, output_dir: Path | None) -> list[OutputFormat]:
+    """The formats asked for: with --output-dir all of them (none given: every format); else the last."""
+    if output is not None and output_dir is not None:
+        raise UsageError("--output and --output-dir exclude each other (--output-dir writes DIR/audit.<ext>)")
+    formats = list(dict.fromkeys(output_format or []))
+    if not formats:
+        return list(OutputFormat) if output_dir is not None else [OutputFormat.TABLE]
+    if output_dir is None:
+        return formats[-1:]  # one output: the last --format wins, as for any repeated flag
+    return formats
+
+
+def _write_reports(render_one: Callable[[OutputFormat], str], formats: list[OutputFormat], output: Path | None,
+                   output_dir: Path | None, *, announce: bool = True, color: bool = False,
+                   info: Callable[[str], None] = _say) -> None:
+    """Every report rendered first, then each file written atomically (stdout without a file)."""
+    texts = {fmt: render_one(fmt) for fmt in formats}
+    if output_dir is not None:
+        try:
+            output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--output-dir {output_dir}: cannot create ({exc.strerror or exc})") from None
+        names = []
+        for fmt, text in texts.items():
+            write_atomically(output_dir / f"audit.{fmt.extension}", text)
+            names.append(f"audit.{fmt.extension}")
+        if announce:
+            info(f"reports written to {output_dir}: {', '.join(names)}")
+    elif output is not None:
+        write_atomically(output, texts[formats[0]])
+        if announce:
+            info(f"report written to {output}")
+    else:
+        text = texts[formats[0]]
+        typer.echo(text, nl=not text.endswith("\n"), color=True if color else None)
 
 
 def build_report(snapshot: OrgSnapshot, config: AuditConfig, offline_source: str | None = None) -> Report:
@@ -333,7 +394,7 @@ def audit(
     client_id: Optional[str] = ClientId,
     client_secret: Optional[str] = ClientSecret,
     private_key_file: Optional[str] = PrivateKeyFile,
-    target_org: Optional[str] = TargetOrg,
+    target_org: Optional[list[str]] = typer.Option(None, "--target-org", envvar="SF_TARGET_ORG", help="Reuse a Salesforce CLI (sf) org alias or username. Repeat it (or set orgs = [...] in the settings file) to audit several orgs concurrently into one combined report.", rich_help_panel="Connection"),
     api_version: Optional[str] = ApiVersion,
     user: Optional[str] = typer.Option(None, "--user", metavar="USER", rich_help_panel=WHAT_TO_AUDIT, help="Audit this user (username or 005 id) through setup objects, instead of the connected user."),
     skip: Optional[list[str]] = typer.Option(None, "--skip", metavar="CHECK", rich_help_panel=WHAT_TO_AUDIT, help="Skip this check id (repeatable; 'auditor checks' lists them)."),
@@ -344,8 +405,10 @@ def audit(
     expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, metavar="N", rich_help_panel=INPUTS, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
     headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, metavar="PCT", rich_help_panel=INPUTS, help="Warn when less than this percentage of a limit is left (default 10)."),
     config_file: Optional[Path] = ConfigFile,
-    output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", metavar="FORMAT", rich_help_panel=OUTPUT, help="table, json, markdown, junit or csv.", show_default=True),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", rich_help_panel=OUTPUT, help="Write the report to this file instead of stdout.", dir_okay=False),
+    output_format: Optional[list[OutputFormat]] = typer.Option(None, "--format", "-f", metavar="FORMAT", rich_help_panel=OUTPUT, help="table (default), json, markdown, junit, csv or sarif. Repeat it with --output-dir for one file each (--output-dir alone writes every format); otherwise the last one wins."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", rich_help_panel=OUTPUT, help="Write the report to this file instead of stdout ('-' is stdout).", dir_okay=False),
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", metavar="DIR", rich_help_panel=OUTPUT, help="Write DIR/audit.<ext> for each --format (json, sarif, xml, md, csv, txt), each atomically; with several orgs also DIR/<org>/audit.<ext>.", file_okay=False),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", metavar="LEVEL", rich_help_panel=OUTPUT, help="What makes the exit status 1: fail (default), warn (a fail or a warn) or never. Ignored findings never do; exit 3 is unaffected. Settings key: fail_on."),
     verbose: bool = typer.Option(False, "--verbose", "-v", metavar="", rich_help_panel=OUTPUT, help="Show every passing finding in the table."),
     quiet: bool = Quiet,
     replay: Optional[Path] = Replay,
@@ -356,6 +419,7 @@ def audit(
     timeout: Optional[float] = Timeout,
     deadline: Optional[float] = Deadline,
     debug: bool = Debug,
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, metavar="N", rich_help_panel=NETWORK, help="With several --target-org: orgs audited at the same time (default 4; settings key: jobs)."),
     strategy: str = typer.Option("composite", "--strategy", hidden=True, help="composite (default) or naive (one request per describe/query; the bench baseline)."),
 ) -> None:
     """Audit the org as the integration user and report which suspensions would occur."""
@@ -369,11 +433,48 @@ def audit(
         chosen_strategy = Strategy(strategy)
     except ValueError:
         raise UsageError(f"--strategy {strategy}: use {' or '.join(s.value for s in Strategy)}") from None
+    started, clock = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0), perf_counter()
     settings = load_settings(config_file)
     config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip)
+    formats = _formats(output_format, output, output_dir)
+    threshold = fail_on or FailOn(settings.get("fail_on", FailOn.FAIL.value))
+    ignores: tuple[Ignore, ...] = settings.get("ignore", ())
     values = _connection_values(locals())
+    orgs = list(dict.fromkeys(target_org or settings.get("orgs") or []))
+    values["target_org"] = orgs[0] if len(orgs) == 1 else None
     ask_trust = trust_status or (not no_trust_status and bool(settings.get("trust_status", False)))
     info = _informer(quiet)
+    if len(orgs) > 1:
+        conflicting = [flag for flag, given in (("--replay", replay), ("--snapshot", snapshot_in), ("--record", record),
+                                                ("--save-snapshot", save_snapshot), ("--output", output)) if given]
+        if conflicting:
+            raise UsageError(f"{conflicting[0]} audits one org; with several --target-org use --output-dir")
+        from auditor.many import audit_orgs, org_directory
+
+        def one(alias: str) -> Report:
+            options = _connection_options({**values, "target_org": alias}, settings, None)
+            session = _session(timeout=timeout, deadline=deadline, debug=debug, record=False, offline=False)
+            org_started, org_clock = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0), perf_counter()
+            snapshot = _collect(options, session, config, user, chosen_strategy, trust_status=ask_trust, info=info)
+            return finish_report(build_report(snapshot, config), ignores, org_started, perf_counter() - org_clock)
+
+        from auditor.report.combined import render_combined
+
+        outcomes = audit_orgs(orgs, one, jobs=jobs or int(settings.get("jobs", 4)),
+                              status_of=lambda report: exit_status(report, threshold))
+        status = worst_exit_status([o.exit_status for o in outcomes])
+        if output_dir is not None:
+            for outcome in outcomes:
+                if outcome.report is not None:
+                    done = outcome.report
+                    _write_reports(lambda fmt: render(done, fmt, verbose=verbose), formats, None,
+                                   output_dir / org_directory(outcome.target), announce=False)
+        _write_reports(lambda fmt: render_combined(outcomes, fmt, status, verbose=verbose), formats, None, output_dir,
+                       info=info)
+        for outcome in outcomes:
+            line = summary_line(outcome.report).removeprefix("auditor: ") if outcome.report else outcome.error
+            _say(f"{outcome.target}: {line} (exit {outcome.exit_status})")
+        raise typer.Exit(status)
 
     offline_source: str | None = None
     if snapshot_in is not None:
@@ -404,22 +505,20 @@ def audit(
     if save_snapshot is not None:
         write_atomically(save_snapshot, snapshot_to_json(snapshot))
 
-    report = build_report(snapshot, config, offline_source)
+    report = finish_report(build_report(snapshot, config, offline_source), ignores, started, perf_counter() - clock)
     # The table fits the terminal it is shown on; a file or a pipe gets the full grid, uncoloured.
-    color = output is None and use_color(sys.stdout)
-    text = render(report, output_format, verbose=verbose, width=None if output else report_width(sys.stdout),
-                  color=color)
-    if output is not None:
-        write_atomically(output, text)
-        info(f"report written to {output}")
-    else:
-        typer.echo(text, nl=not text.endswith("\n"), color=True if color else None)
+    to_screen = output is None and output_dir is None
+    color = to_screen and use_color(sys.stdout)
+    width = report_width(sys.stdout) if to_screen else None
+    # Written even when the audit could not complete (exit 3): a CI job keeps what it has.
+    _write_reports(lambda fmt: render(report, fmt, verbose=verbose, width=width, color=color), formats, output,
+                   output_dir, color=color, info=info)
     # The table ends with the summary line: on a terminal showing both streams, say it once.
-    summary_on_screen = (output is None and output_format is OutputFormat.TABLE
+    summary_on_screen = (to_screen and formats == [OutputFormat.TABLE]
                          and is_terminal(sys.stdout) and is_terminal(sys.stderr))
     if not summary_on_screen:
         info(summary_line(report).removeprefix("auditor: "))
-    status = exit_status(report)
+    status = exit_status(report, threshold)
     if status == ExitStatus.INCOMPLETE:
         # The one-line reason: the first check that could not be evaluated, and how to fix that.
         first = next(f for f in report.findings if f.status is Status.ERROR)
@@ -700,6 +799,28 @@ def fix(
     typer.echo(result.text, nl=not result.text.endswith("\n"))
     _say(result.summary)
     raise typer.Exit(result.exit_status)
+
+
+@app.command("diff")
+def diff_command(
+    baseline: Path = typer.Argument(..., help="The earlier report (audit -f json), e.g. the last good run's.", dir_okay=False),
+    current: Path = typer.Argument(..., help="The report to compare with it.", dir_okay=False),
+    output_format: DiffFormat = typer.Option(DiffFormat.TABLE, "--format", "-f", help="Diff format.", rich_help_panel="Output"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the diff to this file instead of stdout.", dir_okay=False, rich_help_panel="Output"),
+) -> None:
+    """Compare two JSON reports: new failures, fixed ones, changed statuses, new and removed checks. Exit 1 when something regressed."""
+    from auditor.diff import DIFF_FORMATTERS, diff_reports, load_report
+
+    result = diff_reports(load_report(baseline), load_report(current), baseline_name=str(baseline),
+                          current_name=str(current))
+    text = DIFF_FORMATTERS[output_format](result)
+    if output is not None:
+        write_atomically(output, text)
+    else:
+        typer.echo(text, nl=not text.endswith("\n"))
+    _say(f"{len(result.new_failures)} new failures, {len(result.fixed)} fixed, {len(result.changed)} changed"
+         + (": regressed" if result.regressed else ""))
+    raise typer.Exit(ExitStatus.SUSPENSION if result.regressed else ExitStatus.OK)
 
 
 def _anonymizer(snapshot: OrgSnapshot | None, options: ConnectionOptions) -> Anonymizer:

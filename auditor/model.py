@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,37 @@ class Status(str, Enum):
     ERROR = "error"  # the check could not be evaluated; the message says why
 
 
+class FailOn(str, Enum):
+    """What makes the exit status 1 (``--fail-on``, settings key ``fail_on``)."""
+
+    FAIL = "fail"  # a fail finding (the default)
+    WARN = "warn"  # a fail or a warn finding
+    NEVER = "never"  # nothing: report only (exit 3 still means the audit could not complete)
+
+
 # Worst first: used to sort findings and to summarise.
 STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3}
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """One ``[[ignore]]`` entry of the settings file: a known finding accepted, with its reason.
+
+    ``object`` and ``field`` narrow it (``field`` qualified, "Contact.MailingCountry"); without
+    them it covers every finding of ``check``. After ``until`` it no longer applies.
+    """
+
+    check: str
+    reason: str
+    object: str | None = None
+    field: str | None = None
+    until: date | None = None
+    source: str = ""  # where it is declared, for messages: "auditor.toml: ignore[2]"
+
+    def describe(self) -> str:
+        """"field-access Contact.MailingCountry" """
+        where = self.field or self.object
+        return f"{self.check} {where}" if where else self.check
 
 
 @dataclass(frozen=True)
@@ -37,6 +67,7 @@ class Finding:
     field: str | None = None  # qualified: "Contact.Email"
     lookup_path: tuple[str, ...] = ()  # e.g. ("Contact.AccountId", "Account.Region__c", "Region__c")
     sources: tuple[str, ...] = ()  # where access comes from, e.g. ("profile 'Integration'",)
+    ignored: Ignore | None = None  # accepted by an [[ignore]] entry: reported, never fails the build
 
     def sort_key(self) -> tuple[str, int, str, str, str, str]:
         return (
@@ -51,7 +82,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class Report:
-    """Everything a reporter needs. Findings are sorted; no timestamps, so outputs are stable."""
+    """Everything a reporter needs. Findings are sorted, and no finding carries a timestamp.
+
+    ``audited_at`` (UTC) and ``duration_s`` exist for the formats that require them (JUnit's
+    ``timestamp`` and ``time``); the other formats leave them out, so they stay byte-stable.
+    """
 
     findings: tuple[Finding, ...]
     org: OrgInfo | None
@@ -64,11 +99,20 @@ class Report:
     # Set for an offline run, e.g. "cassette cassettes/demo.yaml" or "snapshot org.json": then
     # api_usage is what the recorded audit cost, and nothing was sent this time.
     offline_source: str | None = None
+    audited_at: datetime | None = None
+    duration_s: float = 0.0
+    expired_ignores: tuple[Ignore, ...] = ()  # [[ignore]] entries past their date: no longer applied
 
     @property
     def would_suspend(self) -> tuple[Suspension, ...]:
-        codes = {f.suspension for f in self.findings if f.status is Status.FAIL}
+        """Codes with a fail that is not ignored."""
+        codes = {f.suspension for f in self.findings if f.status is Status.FAIL and f.ignored is None}
         return tuple(sorted(codes, key=lambda code: code.value))
 
     def count(self, status: Status) -> int:
-        return sum(1 for f in self.findings if f.status is status)
+        """Findings with ``status`` that are not ignored (an ignored one counts under ignored_count)."""
+        return sum(1 for f in self.findings if f.status is status and f.ignored is None)
+
+    @property
+    def ignored_count(self) -> int:
+        return sum(1 for f in self.findings if f.ignored is not None)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import UsageError
+from auditor.model import FailOn
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,8 +22,9 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "instance_url": str, "username": str, "domain": str, "client_id": str, "private_key_file": str,
     "target_org": str, "api_version": (str, float), "mappings": str, "hubspot_allocation": int,
     "expected_records": int, "headroom_percent": (int, float), "trust_status": bool,
-    "skip": list,
+    "skip": list, "fail_on": str, "ignore": list, "orgs": list, "jobs": int,
 }
+FAIL_ON_CHOICES = tuple(choice.value for choice in FailOn)
 _SECRETS = {"password", "access_token", "security_token", "client_secret", "private_key", "token", "secret"}
 
 
@@ -65,4 +67,15 @@ def load_settings(explicit: Path | None, cwd: Path | None = None) -> dict[str, A
         raise UsageError(f"config {source}: 'skip' must be a list of check ids")
     if "api_version" in settings:
         settings["api_version"] = str(settings["api_version"])
+    if "fail_on" in settings and settings["fail_on"] not in FAIL_ON_CHOICES:
+        raise UsageError(f"config {source}: 'fail_on' must be one of {', '.join(FAIL_ON_CHOICES)}")
+    if "orgs" in settings and not all(isinstance(item, str) and item for item in settings["orgs"]):
+        raise UsageError(f"config {source}: 'orgs' must be a list of Salesforce CLI aliases or usernames")
+    if "jobs" in settings and settings["jobs"] < 1:
+        raise UsageError(f"config {source}: 'jobs' must be at least 1")
+    if "ignore" in settings:
+        from auditor.checks import CHECKS_BY_ID
+        from auditor.ignores import parse_ignores
+
+        settings["ignore"] = parse_ignores(settings["ignore"], source, CHECKS_BY_ID)
     return settings

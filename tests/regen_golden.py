@@ -11,22 +11,18 @@ tests/test_terminal_screenshots.py): run it after changing the demo cassette or 
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
-from auditor.model import Finding, Report, Status
-from auditor.report import OutputFormat, render
+from auditor.model import Finding, Ignore, Report, Status
+from auditor.report import EXTENSIONS, OutputFormat, render
 from auditor.snapshot import ApiUsage, OrgInfo, UserInfo
 from auditor.suspensions import Suspension as S
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 
-EXTENSIONS: dict[OutputFormat, str] = {
-    OutputFormat.TABLE: "txt",
-    OutputFormat.JSON: "json",
-    OutputFormat.MARKDOWN: "md",
-    OutputFormat.JUNIT: "xml",
-    OutputFormat.CSV: "csv",
-}
+# JUnit requires a timestamp and a duration: the samples inject fixed ones (the CLI uses the clock).
+AUDITED_AT = datetime(2026, 12, 2, 14, 5, 9)
 
 PROFILE = "profile 'HubSpot Integration User'"
 PERMSET = "permission set 'HubSpot Integration'"
@@ -40,6 +36,7 @@ def _report(
     api_version: str,
     instance_url: str,
     api_usage: ApiUsage,
+    expired_ignores: tuple[Ignore, ...] = (),
 ) -> Report:
     # Reports reach the formatters sorted (model.Finding.sort_key); do the same here.
     return Report(
@@ -49,6 +46,9 @@ def _report(
         api_version=api_version,
         instance_url=instance_url,
         api_usage=api_usage,
+        audited_at=AUDITED_AT,
+        duration_s=1.25,
+        expired_ignores=expired_ignores,
     )
 
 
@@ -239,7 +239,31 @@ def errors() -> Report:
     )
 
 
-SAMPLES = {"failing": failing, "all_pass": all_pass, "errors": errors}
+def ignored() -> Report:
+    """Accepted findings: a fail and a warn covered by [[ignore]] entries (one with a date), a
+    fail that is not, and an expired entry that no longer applies."""
+    accepted = Ignore("field-access", "Fax is not synced any more; mapping removed next sprint",
+                      field="Lead.Fax", until=date(2027, 3, 31), source="auditor.toml: ignore[1]")
+    triggers = Ignore("row-lock-risk", "triggers are bulk-safe (reviewed in CHG-1042)", source="auditor.toml: ignore[2]")
+    expired = Ignore("object-access", "Campaigns come later", object="Campaign", until=date(2026, 1, 31),
+                     source="auditor.toml: ignore[3]")
+    findings = [
+        Finding("field-access", S.SF_FIELD_PERMISSIONS, Status.FAIL, "Lead.Fax is not readable.",
+                "Grant field-level Read and Edit on Lead.Fax.", object="Lead", field="Lead.Fax", ignored=accepted),
+        Finding("field-access", S.SF_FIELD_PERMISSIONS, Status.PASS, "Read and Edit.", "", object="Contact",
+                field="Contact.Email", sources=(PROFILE,)),
+        Finding("row-lock-risk", S.SF_ORG_LOCKED, Status.WARN, "1 active trigger writes to Contact (ContactRollup).",
+                "Make the trigger bulk-safe.", object="Contact", ignored=triggers),
+        Finding("object-access", S.SF_OBJECT_PERMISSIONS, Status.FAIL, "No Read, no Edit on Campaign.",
+                "Give Read and Edit on Campaign.", object="Campaign"),
+    ]
+    report = failing()
+    return _report(findings, org=report.org, user=report.user, api_version="62.0",
+                   instance_url=report.instance_url, api_usage=ApiUsage(http_requests=3, api_calls=2),
+                   expired_ignores=(expired,))
+
+
+SAMPLES = {"failing": failing, "all_pass": all_pass, "errors": errors, "ignored": ignored}
 
 
 def expected_outputs() -> dict[str, str]:

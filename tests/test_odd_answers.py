@@ -307,7 +307,7 @@ def test_any_mutation_gives_a_documented_outcome(mutation: tuple[Entries, list[s
     event(f"exit {result.exit_code}")
     report = assert_sound(result)
     if report is not None:
-        assert set(report["summary"]) == {"pass", "warn", "fail", "error"}
+        assert set(report["summary"]) == {"pass", "warn", "fail", "error", "ignored"}
         # The exit status is the report's: fail -> 1, else error -> 3, else 0.
         expected = 1 if report["summary"]["fail"] else 3 if report["summary"]["error"] else 0
         assert result.exit_code == expected

@@ -14,7 +14,7 @@ from auditor.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # Lines quoting other tools' commands, whose flags are not ours.
-_OTHER_TOOLS = re.compile(r"\bsf (org|auth|project)|openssl|pip |pipx|pytest|bench\.py|python -m")
+_OTHER_TOOLS = re.compile(r"\bsf (org|auth|project)|openssl|pip |pipx|pytest|bench/|bench\.py|python -m")
 
 
 def _our_flags() -> set[str]:

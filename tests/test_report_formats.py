@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import importlib.metadata
 import importlib.util
 import io
 import json
@@ -69,7 +70,7 @@ def _bare_report(*findings: Finding) -> Report:
 def test_every_output_format_has_exactly_one_formatter() -> None:
     assert set(FORMATTERS) == set(OutputFormat)
     assert len(set(FORMATTERS.values())) == len(OutputFormat), "two formats share a formatter"
-    assert [f.value for f in OutputFormat] == ["table", "json", "markdown", "junit", "csv"]
+    assert [f.value for f in OutputFormat] == ["table", "json", "markdown", "junit", "csv", "sarif"]
 
 
 def test_every_format_has_a_golden_extension() -> None:
@@ -176,7 +177,7 @@ def test_summary_line_without_suspension() -> None:
 
 FINDING_KEYS = {
     "check", "suspension", "status", "object", "field", "message", "remediation",
-    "lookup_path", "sources",
+    "lookup_path", "sources", "ignored",
 }
 
 
@@ -186,13 +187,14 @@ def test_json_schema(name: str) -> None:
     text = format_json(report)
     document = json.loads(text)
     assert set(document) == {
-        "schema_version", "org", "user", "api_version", "instance_url", "would_suspend",
-        "summary", "findings", "api_usage",
+        "schema_version", "tool", "org", "user", "api_version", "instance_url", "would_suspend",
+        "summary", "findings", "api_usage", "expired_ignores",
     }
+    assert document["tool"] == {"name": "auditor", "version": importlib.metadata.version("hubspot-sf-auditor")}
     assert document["schema_version"] == REPORT_SCHEMA_VERSION == 1
     assert document["api_version"] == "62.0"
     assert document["instance_url"] == report.instance_url
-    assert document["summary"] == {s.value: report.count(s) for s in Status}
+    assert document["summary"] == {**{s.value: report.count(s) for s in Status}, "ignored": report.ignored_count}
     assert document["api_usage"] == {
         "http_requests": report.api_usage.http_requests,
         "api_calls": report.api_usage.api_calls,
@@ -263,9 +265,8 @@ def test_junit_parses_and_counts(name: str) -> None:
     assert len(root.findall(".//failure")) == report.count(Status.FAIL)
     assert len(root.findall(".//error")) == report.count(Status.ERROR)
     assert len(root.findall(".//testcase")) == len(report.findings)
-    assert int(root.get("tests", "")) == len(report.findings)
-    assert int(root.get("failures", "")) == report.count(Status.FAIL)
-    assert int(root.get("errors", "")) == report.count(Status.ERROR)
+    assert len(root.findall(".//skipped")) == report.count(Status.WARN) + report.ignored_count
+    assert sum(int(s.get("tests", "")) for s in root) == len(report.findings)
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == list(
         dict.fromkeys(f.suspension.value for f in report.findings)
@@ -275,6 +276,7 @@ def test_junit_parses_and_counts(name: str) -> None:
         assert int(suite.get("tests", "")) == len(cases)
         assert int(suite.get("failures", "")) == len(suite.findall("testcase/failure"))
         assert int(suite.get("errors", "")) == len(suite.findall("testcase/error"))
+        assert int(suite.get("skipped", "")) == len(suite.findall("testcase/skipped"))
         assert {c.get("classname") for c in cases} == {f"auditor.{suite.get('name')}"}
 
 
@@ -286,9 +288,9 @@ def test_junit_testcases_carry_the_findings() -> None:
                 for f in report.findings if f.suspension is code]
     for case, finding in zip(cases, by_suite):
         where = finding.field or finding.object
-        assert case.get("name") == (f"{finding.check} {where}" if where else finding.check)
+        assert case.get("name") == (f"{finding.check}[{where}]" if where else finding.check)
         failure, error = case.find("failure"), case.find("error")
-        warn = case.find("properties/property[@name='status']")
+        warn = case.find("skipped")
         if finding.status is Status.FAIL:
             assert failure is not None and error is None
             assert failure.get("message") == finding.message
@@ -297,11 +299,10 @@ def test_junit_testcases_carry_the_findings() -> None:
                 assert " → ".join(finding.lookup_path) in (failure.text or "")
         elif finding.status is Status.WARN:
             assert failure is None and error is None
-            assert warn is not None and warn.get("value") == "warn"
-            assert finding.message in (case.findtext("system-out") or "")
+            assert warn is not None and warn.get("message") == f"WARN: {finding.message}"
+            assert (warn.text or "").startswith(f"Fix: {finding.remediation}")
         else:
             assert failure is None and error is None and warn is None
-            assert case.find("system-out") is None
 
 
 def test_junit_escapes_markup_and_control_characters() -> None:
@@ -315,8 +316,10 @@ def test_junit_escapes_markup_and_control_characters() -> None:
     assert error is not None
     assert error.get("message") == 'a <b> & "c" \\x07 ]]> \\x1b[31m'
     assert error.text == 'a <b> & "c" \\x07 ]]> \\x1b[31m'
-    assert root.find(".//testcase[@name='odd <X>']") is not None
+    assert root.find(".//testcase[@name='odd[<X>]']") is not None
     assert 'WARN: a <b> & "c"' in (root.findtext(".//system-out") or "")
+    skipped = root.find(".//skipped")
+    assert skipped is not None and (skipped.get("message") or "").startswith('WARN: a <b> & "c" \\x07')
 
 
 # --------------------------------------------------------------------------- CSV
@@ -328,13 +331,14 @@ def test_csv_parses_back(name: str) -> None:
     rows = list(csv.reader(io.StringIO(format_csv(report))))
     assert rows[0] == list(HEADER) == [
         "check", "suspension", "status", "object", "field", "message", "remediation",
-        "lookup_path", "sources",
+        "lookup_path", "sources", "ignored",
     ]
     assert len(rows) == len(report.findings) + 1
     for row, f in zip(rows[1:], report.findings):
         assert row == [
             f.check, f.suspension.value, f.status.value, f.object or "", f.field or "",
             f.message, f.remediation, " > ".join(f.lookup_path), "; ".join(f.sources),
+            f.ignored.reason if f.ignored else "",
         ]
 
 

@@ -16,9 +16,10 @@ from auditor.report.csv import format_csv
 from auditor.report.json import format_json
 from auditor.report.junit import format_junit
 from auditor.report.markdown import format_markdown
+from auditor.report.sarif import format_sarif
 from auditor.report.table import format_table
 
-__all__ = ["FORMATTERS", "OutputFormat", "render", "summary_line"]
+__all__ = ["EXTENSIONS", "FORMATTERS", "OutputFormat", "render", "summary_line"]
 
 
 class OutputFormat(str, Enum):
@@ -29,6 +30,12 @@ class OutputFormat(str, Enum):
     MARKDOWN = "markdown"
     JUNIT = "junit"
     CSV = "csv"
+    SARIF = "sarif"
+
+    @property
+    def extension(self) -> str:
+        """The file name extension of this format in ``--output-dir`` (``DIR/audit.<ext>``)."""
+        return EXTENSIONS[self]
 
 
 FORMATTERS: dict[OutputFormat, Callable[[Report], str]] = {
@@ -37,6 +44,16 @@ FORMATTERS: dict[OutputFormat, Callable[[Report], str]] = {
     OutputFormat.MARKDOWN: format_markdown,
     OutputFormat.JUNIT: format_junit,
     OutputFormat.CSV: format_csv,
+    OutputFormat.SARIF: format_sarif,
+}
+
+EXTENSIONS: dict[OutputFormat, str] = {
+    OutputFormat.TABLE: "txt",
+    OutputFormat.JSON: "json",
+    OutputFormat.MARKDOWN: "md",
+    OutputFormat.JUNIT: "xml",
+    OutputFormat.CSV: "csv",
+    OutputFormat.SARIF: "sarif",
 }
 
 

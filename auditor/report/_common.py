@@ -57,7 +57,9 @@ class Section:
 
     @property
     def worst(self) -> Status:
-        return min((f.status for f in self.findings), key=STATUS_ORDER.__getitem__)
+        """The worst status not ignored (an accepted fail does not make the section fail)."""
+        return min((f.status for f in self.findings if f.ignored is None), key=STATUS_ORDER.__getitem__,
+                   default=Status.PASS)
 
     @property
     def verdict(self) -> str:
@@ -95,6 +97,14 @@ def target(finding: Finding) -> str:
     if finding.lookup_path:
         return LOOKUP_ARROW.join(finding.lookup_path)
     return finding.field or finding.object or ""
+
+
+def shown_message(finding: Finding) -> str:
+    """The message as the human formats show it: an ignored finding says so, with the reason."""
+    if finding.ignored is None:
+        return finding.message
+    until = f" until {finding.ignored.until.isoformat()}" if finding.ignored.until else ""
+    return f"[ignored{until}: {finding.ignored.reason}] {finding.message}"
 
 
 def passed_checks(findings: tuple[Finding, ...]) -> str:
@@ -135,6 +145,8 @@ def summary_line(report: Report) -> str:
         f"{report.count(status)} {status.value}"
         for status in (Status.FAIL, Status.WARN, Status.ERROR, Status.PASS)
     )
+    if report.ignored_count:
+        counts += f", {report.ignored_count} ignored"
     return f"auditor: {verdict}: {counts}"
 
 

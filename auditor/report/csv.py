@@ -1,7 +1,8 @@
 """CSV: one row per finding, for a spreadsheet.
 
 Columns: check, suspension, status, object, field, message, remediation, lookup_path (steps
-joined with " > "), sources (joined with "; "). Quoting is the csv module's (minimal); rows end
+joined with " > "), sources (joined with "; "), ignored (the reason of the [[ignore]] entry that
+accepts the finding; empty when none). Quoting is the csv module's (minimal); rows end
 with "\\n" so that writing the text in text mode does not double carriage returns.
 """
 
@@ -22,6 +23,7 @@ HEADER = (
     "remediation",
     "lookup_path",
     "sources",
+    "ignored",
 )
 
 
@@ -42,6 +44,7 @@ def format_csv(report: Report) -> str:
                 f.remediation,
                 " > ".join(f.lookup_path),
                 "; ".join(f.sources),
+                f.ignored.reason if f.ignored else "",
             )
         )
     return buffer.getvalue()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from auditor.model import REPORT_SCHEMA_VERSION, Finding, Report, Status
+from auditor.model import REPORT_SCHEMA_VERSION, Finding, Ignore, Report, Status
+from auditor.version import TOOL_NAME, tool_version
 
 
 def _org(report: Report) -> dict[str, Any] | None:
@@ -37,6 +38,14 @@ def _user(report: Report) -> dict[str, Any] | None:
     }
 
 
+def _ignore(ignore: Ignore) -> dict[str, Any]:
+    return {"reason": ignore.reason, "until": ignore.until.isoformat() if ignore.until else None}
+
+
+def _expired(ignore: Ignore) -> dict[str, Any]:
+    return {"check": ignore.check, "object": ignore.object, "field": ignore.field, **_ignore(ignore)}
+
+
 def _finding(finding: Finding) -> dict[str, Any]:
     return {
         "check": finding.check,
@@ -48,6 +57,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "remediation": finding.remediation,
         "lookup_path": list(finding.lookup_path),
         "sources": list(finding.sources),
+        "ignored": _ignore(finding.ignored) if finding.ignored else None,
     }
 
 
@@ -60,17 +70,19 @@ def report_document(report: Report) -> dict[str, Any]:
     """
     document = {
         "schema_version": REPORT_SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": tool_version()},
         "org": _org(report),
         "user": _user(report),
         "api_version": report.api_version,
         "instance_url": report.instance_url,
         "would_suspend": [code.value for code in report.would_suspend],
-        "summary": {status.value: report.count(status) for status in Status},
+        "summary": {**{status.value: report.count(status) for status in Status}, "ignored": report.ignored_count},
         "findings": [_finding(f) for f in report.findings],
         "api_usage": {
             "http_requests": report.api_usage.http_requests,
             "api_calls": report.api_usage.api_calls,
         },
+        "expired_ignores": [_expired(ignore) for ignore in report.expired_ignores],
     }
     if report.fix is not None:
         from auditor.fix.document import plan_document

@@ -16,6 +16,7 @@ from auditor.report._common import (
     plural,
     printable,
     sections_by_severity,
+    shown_message,
     summary_line,
     usage_line,
 )
@@ -111,7 +112,7 @@ def _section(section: Section) -> list[str]:
             f.status.name,
             code(f.check),
             _target(f),
-            escape(f.message),
+            escape(shown_message(f)),
             escape(f.remediation),
             escape(", ".join(f.sources)),
         ]

@@ -24,6 +24,7 @@ from auditor.report._common import (
     passed_checks,
     printable,
     sections_by_severity,
+    shown_message,
     summary_line,
     target,
     usage_line,
@@ -105,7 +106,7 @@ def _row(finding: Finding, color: bool) -> list[str]:
     cells = [
         finding.check,
         target(finding),
-        finding.message,
+        shown_message(finding),
         finding.remediation,
         ", ".join(finding.sources),
     ]
