@@ -159,6 +159,9 @@ class FieldDescribe:
     nillable: bool = True
     defaulted_on_create: bool = False
     polymorphic: bool = False
+    # describe's compoundFieldName: "MailingAddress" for MailingCity, "Name" for FirstName [C real describes,
+    # reference §2.7]. Field-level security of an address component lives on its compound only.
+    compound_field_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("healthy", (), 0, [], [("api-enabled", "pass", None), ("object-access", "pass", "Campaign"),
                             ("field-access", "pass", "Contact"), ("hubspot-allocation", "pass", None)]),
     ("demo", (), 1, ["SF_FIELD_PERMISSIONS", "SF_OBJECT_PERMISSIONS"],
-     [("object-access", "fail", "Campaign"), ("field-access", "fail", "Contact.MailingCountry"),
+     [("object-access", "fail", "Campaign"), ("field-access", "fail", "Contact.MailingAddress"),
       ("field-access", "fail", "Lead.Fax"), ("data-storage", "warn", None), ("row-lock-risk", "warn", "Contact"),
       ("api-enabled", "pass", None)]),
     ("api-via-permission-set", (), 0, [], [("api-enabled", "pass", None)]),
@@ -37,6 +37,7 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("modify-all-data", (), 0, [], [("object-access", "pass", "Lead"), ("field-access", "pass", "Lead")]),
     ("fls-second-page", (), 1, ["SF_FIELD_PERMISSIONS"], [("field-access", "fail", "Opportunity.Amount")]),
     ("api-disabled", (), 1, ["SF_API_DISABLED"], [("api-enabled", "fail", None)]),
+    ("request-limit-refused", (), 1, ["SF_API_LIMIT_EXCEEDED"], [("daily-api-headroom", "fail", None)]),
     ("api-limit-exhausted", (), 1, ["SF_API_LIMIT_EXCEEDED"], [("daily-api-headroom", "fail", None)]),
     ("storage-full", (), 1, ["SF_STORAGE_LIMIT"], [("data-storage", "fail", None)]),
     ("org-unavailable", (), 1, ["SF_ORG_UNAVAILABLE"], [("org-availability", "fail", None)]),
@@ -100,6 +101,19 @@ def test_api_disabled_says_which_case(monkeypatch: pytest.MonkeyPatch) -> None:
     finding = next(f for f in document["findings"] if f["check"] == "api-enabled")
     assert "API_DISABLED_FOR_ORG" in finding["message"]
     assert "API Enabled" in finding["remediation"]
+
+
+def test_demo_names_the_compound_and_the_mapped_components(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real orgs keep address FLS on the compound only (reference §2.7): one finding for the compound."""
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json("demo")
+    failing = [f for f in document["findings"] if f["check"] == "field-access" and f["status"] == "fail"]
+    address = next(f for f in failing if f["field"] == "Contact.MailingAddress")
+    assert ("Contact.MailingAddress (mapped: MailingCity, MailingCountry, MailingPostalCode, MailingState, "
+            "MailingStreet)") in address["message"]
+    assert "for Mailing Address (MailingAddress)." in address["remediation"]
+    assert not any((f["field"] or "").startswith("Contact.Mailing") and f["field"] != "Contact.MailingAddress"
+                   for f in failing)
 
 
 def test_lookup_chain_names_the_path(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,7 @@ from auditor.checks.base import (
 )
 from auditor.config import AuditConfig, FieldMapping
 from auditor.model import Finding, Status
-from auditor.permissions import field_access
+from auditor.permissions import carrier_field_access, field_permission_fields, fls_carrier
 from auditor.snapshot import (
     FailureKind,
     FieldDescribe,
@@ -54,44 +54,93 @@ def _plural(count: int, word: str) -> str:
 # --------------------------------------------------------------------------- field-access
 
 
-def _fls_fix(snapshot: OrgSnapshot, sobject: str, field: str, missing: tuple[str, ...]) -> str:
+def _fls_fix(snapshot: OrgSnapshot, sobject: str, carrier: FieldDescribe, missing: tuple[str, ...]) -> str:
     boxes = " and ".join(f"{label} Access" for label in missing)
+    named = carrier.name if carrier.label in (carrier.name, "") else f"{carrier.label} ({carrier.name})"
     return (
         f"Setup > Users > Permission Sets > {permission_set_to_edit(snapshot)} > Object Settings > {sobject} > "
-        f"Edit: under Field Permissions tick {boxes} for {field}."
+        f"Edit: under Field Permissions tick {boxes} for {named}."
     )
 
 
-def _object_field_access(snapshot: OrgSnapshot, described: ObjectDescribe, mapped: list[_MappedField]) -> list[Finding]:
-    who = user_name(snapshot)
-    findings: list[Finding] = []
-    read_write = read_only = not_permissionable = not_described = 0
-    granted_by: dict[str, None] = {}
-    failed = False
+@dataclass(frozen=True)
+class _FlsTarget:
+    """One field that carries field-level security, and the mapped fields it decides (several for a compound)."""
+
+    carrier: FieldDescribe
+    members: tuple[tuple[_MappedField, FieldDescribe], ...]
+
+    def shown(self, sobject: str) -> str:
+        """"Contact.Email", or "Contact.MailingAddress (mapped: MailingCity, MailingStreet)" for a compound."""
+        names = sorted({field.name for _, field in self.members})
+        if names == [self.carrier.name]:
+            return f"{sobject}.{self.carrier.name}"
+        return f"{sobject}.{self.carrier.name} (mapped: {join(names)})"
+
+
+def fls_targets(described: ObjectDescribe, mapped: list[_MappedField]) -> tuple[list[_FlsTarget], int, int]:
+    """(targets, mapped fields not permissionable, mapped fields not in describe), in mapping order."""
+    grouped: dict[str, tuple[FieldDescribe, list[tuple[_MappedField, FieldDescribe]]]] = {}
+    not_permissionable = not_described = 0
     for item in mapped:
-        field: FieldDescribe | None = described.field(item.field)
+        field = described.field(item.field)
         if field is None:
             not_described += 1  # reported by field-mappings
             continue
-        qualified = f"{described.name}.{field.name}"
         if not field.permissionable:
-            # Required and system fields carry no FLS: object access is enough (reference §2.7).
+            # Required, system and name-component fields carry no FLS: object access is enough (reference §2.7).
             not_permissionable += 1
             continue
-        if field.calculated and item.needs_edit:
+        carrier = fls_carrier(described, field)
+        grouped.setdefault(carrier.name.lower(), (carrier, []))[1].append((item, field))
+    targets = [_FlsTarget(carrier, tuple(members)) for carrier, members in grouped.values()]
+    return targets, not_permissionable, not_described
+
+
+def _object_field_access(snapshot: OrgSnapshot, config: AuditConfig, described: ObjectDescribe,
+                         mapped: list[_MappedField]) -> list[Finding]:
+    who = user_name(snapshot)
+    findings: list[Finding] = []
+    read_write = read_only = 0
+    granted_by: dict[str, None] = {}
+    failed = False
+    queried = {name.lower() for name in field_permission_fields(m.qualified for m in config.mappings)}
+    targets, not_permissionable, not_described = fls_targets(described, mapped)
+    for target in targets:
+        carrier = target.carrier
+        qualified = f"{described.name}.{carrier.name}"
+        shown = target.shown(described.name)
+        for item, field in target.members:
+            if field.calculated and item.needs_edit:
+                findings.append(
+                    FIELD_ACCESS.finding(
+                        Status.WARN,
+                        f"{described.name}.{field.name} is a formula field: it is read-only, so HubSpot cannot write "
+                        "it although the mapping syncs HubSpot -> Salesforce.",
+                        f"Make the mapping of {described.name}.{field.name} one-way (Salesforce -> HubSpot), or map "
+                        "a writable field.",
+                        object=described.name,
+                        field=f"{described.name}.{field.name}",
+                    )
+                )
+        needs_edit = any(item.needs_edit and not field.calculated for item, field in target.members)
+        needed = ("Read", "Edit") if needs_edit else ("Read",)
+        if qualified.lower() not in queried:
+            # The compound was not guessed before the describe, so its rows were not read: say so, never guess.
+            failed = True
             findings.append(
                 FIELD_ACCESS.finding(
                     Status.WARN,
-                    f"{qualified} is a formula field: it is read-only, so HubSpot cannot write it although the "
-                    "mapping syncs HubSpot -> Salesforce.",
-                    f"Make the mapping of {qualified} one-way (Salesforce -> HubSpot), or map a writable field.",
+                    f"Field-level security of {shown} lives on the compound field {qualified}, which this audit "
+                    "did not read; its access was not checked.",
+                    _fls_fix(snapshot, described.name, carrier, needed) + " Then re-run the audit with "
+                    f"{qualified} in the mappings to check it.",
                     object=described.name,
                     field=qualified,
                 )
             )
-        needs_edit = item.needs_edit and not field.calculated
-        access = field_access(snapshot, qualified)
-        needed = ("Read", "Edit") if needs_edit else ("Read",)
+            continue
+        access = carrier_field_access(snapshot, described, target.members[0][1])
         grants = {"Read": access.read, "Edit": access.edit}
         missing = tuple(label for label in needed if not grants[label])
         if missing:
@@ -100,17 +149,17 @@ def _object_field_access(snapshot: OrgSnapshot, described: ObjectDescribe, mappe
             partly = "".join(f"; {label} granted ({'; '.join(grants[label])})" for label in have)
             muted_by = access.muted_notes(missing)
             muted = f" ({'; '.join(muted_by)})" if muted_by else ""
-            fix = _fls_fix(snapshot, described.name, field.name, missing)
+            fix = _fls_fix(snapshot, described.name, carrier, missing)
             if muted_by:
                 fix = (
                     f"Setup > Users > Permission Set Groups > <group> > Muting Permission Set > Object Settings > "
                     f"{described.name}: under Field Permissions untick the muted {join(missing)} Access for "
-                    f"{field.name} ({'; '.join(muted_by)}). Or grant it outside the group: {fix}"
+                    f"{carrier.name} ({'; '.join(muted_by)}). Or grant it outside the group: {fix}"
                 )
             findings.append(
                 FIELD_ACCESS.finding(
                     Status.FAIL,
-                    f"{who} lacks field-level {join(missing)} on {qualified} (HubSpot needs {join(needed)}){muted}{partly}.",
+                    f"{who} lacks field-level {join(missing)} on {shown} (HubSpot needs {join(needed)}){muted}{partly}.",
                     fix,
                     object=described.name,
                     field=qualified,
@@ -120,26 +169,28 @@ def _object_field_access(snapshot: OrgSnapshot, described: ObjectDescribe, mappe
             continue
         for label in needed:
             granted_by.update(dict.fromkeys(grants[label]))
-        if needs_edit:
-            read_write += 1
-        else:
-            read_only += 1
-        if snapshot.audited_connected_user and access.edit and not field.updateable and not field.calculated:
-            consequence = "HubSpot's writes to it will fail" if needs_edit else "HubSpot only reads it"
-            findings.append(
-                FIELD_ACCESS.finding(
-                    Status.WARN,
-                    f"FieldPermissions grant Edit on {qualified} ({join(access.edit)}) but describe says it is not "
-                    f"updateable for {who}; {consequence}. A muting permission set or a field that is read-only "
-                    "by design can cause this.",
-                    f"Setup > Object Manager > {described.name} > Fields & Relationships > {field.name}: check why "
-                    "the field is read-only for the integration user (Set Field-Level Security, muting permission "
-                    "sets).",
-                    object=described.name,
-                    field=qualified,
-                    sources=tuple(access.edit),
+        for item, field in target.members:
+            if item.needs_edit and not field.calculated:
+                read_write += 1
+            else:
+                read_only += 1
+            if snapshot.audited_connected_user and access.edit and not field.updateable and not field.calculated:
+                consequence = "HubSpot's writes to it will fail" if item.needs_edit else "HubSpot only reads it"
+                component = f"{described.name}.{field.name}"
+                findings.append(
+                    FIELD_ACCESS.finding(
+                        Status.WARN,
+                        f"FieldPermissions grant Edit on {qualified} ({join(access.edit)}) but describe says "
+                        f"{component} is not updateable for {who}; {consequence}. A muting permission set or a field "
+                        "that is read-only by design can cause this.",
+                        f"Setup > Object Manager > {described.name} > Fields & Relationships > {field.name}: check why "
+                        "the field is read-only for the integration user (Set Field-Level Security, muting permission "
+                        "sets).",
+                        object=described.name,
+                        field=component,
+                        sources=tuple(access.edit),
+                    )
                 )
-            )
     if not failed and read_write + read_only + not_permissionable:
         parts = []
         if read_write:
@@ -147,7 +198,7 @@ def _object_field_access(snapshot: OrgSnapshot, described: ObjectDescribe, mappe
         if read_only:
             parts.append(f"{_plural(read_only, 'mapped field')} readable (Salesforce -> HubSpot or formula)")
         if not_permissionable:
-            parts.append(f"{not_permissionable} not permissionable (required or system fields)")
+            parts.append(f"{not_permissionable} not permissionable (required, system or name fields)")
         if not_described:
             parts.append(f"{not_described} not in describe (see field-mappings)")
         findings.append(
@@ -181,7 +232,7 @@ def _run_field_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findin
                 )
             )
         else:
-            findings.extend(_object_field_access(snapshot, described, mapped))
+            findings.extend(_object_field_access(snapshot, config, described, mapped))
     return findings
 
 

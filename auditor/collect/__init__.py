@@ -53,7 +53,7 @@ from auditor.collect.plan import (
 from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, UsageError
-from auditor.permissions import objects_without_read
+from auditor.permissions import field_permission_fields, objects_without_read
 from auditor.snapshot import (
     ApiRefusal,
     ApiUsage,
@@ -338,7 +338,7 @@ class _Collection:
         })
         if not missing:
             return sources, object_rows, field_rows
-        fields = sorted({m.qualified for m in self.config.mappings})
+        fields = list(field_permission_fields(m.qualified for m in self.config.mappings))
         answers = self.executor.run(plan_group_aggregates(self.target.api_version, missing, fields))
         group_sets = self.records(answers, "group_sets", "permission set group aggregates")
         more_objects = self.records(answers, "group_object_permissions", "ObjectPermissions (groups)")
@@ -367,7 +367,7 @@ class _Collection:
             labels[group_id] = label if isinstance(label, str) else group_id
         if not labels:
             return ()
-        fields = sorted({m.qualified for m in self.config.mappings})
+        fields = list(field_permission_fields(m.qualified for m in self.config.mappings))
         answers = self.executor.run(plan_mutings(self.target.api_version, sorted(labels), fields))
         components = self.records(answers, "muting_components", "PermissionSetGroupComponent")
         object_rows = self.records(answers, "muting_object_permissions", "ObjectPermissions (muting sets)")

@@ -255,6 +255,7 @@ def parse_describe(body: Any) -> ObjectDescribe:
             nillable=_bool(item, "nillable", True),
             defaulted_on_create=_bool(item, "defaultedOnCreate", False),
             polymorphic=_bool(item, "polymorphicForeignKey", False),
+            compound_field_name=_opt_str(item, "compoundFieldName"),
         ))
     return ObjectDescribe(
         name=_str(document, "name"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from auditor.config import AuditConfig
+from auditor.permissions import field_permission_fields
 
 _NO_SCOPE = AuditConfig(objects=(), mappings=())
 
@@ -114,7 +115,9 @@ def plan_audit(config: AuditConfig, version: str, org_id: str, user_id: str | No
     # user's sets rarely hold more than a page of object rows.
     subs.append(SubRequest("object_permissions", query_url(version,
         f"{OBJECT_PERMISSIONS_SELECT} WHERE ParentId IN {assigned}"), True))
-    fields = sorted({m.qualified for m in config.mappings})
+    # Mapped fields plus their likely compounds: an address component's FLS lives on its compound
+    # (reference §2.7), so Contact.MailingAddress is read beside Contact.MailingCity in the same query.
+    fields = list(field_permission_fields(m.qualified for m in config.mappings))
     if fields:
         subs.append(SubRequest("field_permissions", query_url(version,
             f"{FIELD_PERMISSIONS_SELECT} "

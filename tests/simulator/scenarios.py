@@ -68,9 +68,19 @@ def field_row(parent: str, qualified: str, *, edit: bool = True) -> dict[str, An
 
 
 def permissionable_mapped_fields() -> list[str]:
-    """Mapped fields Salesforce lets permission sets control (required/system ones it does not)."""
-    required = {f"{o}.{f['name']}" for o, fields in STANDARD_FIELDS.items() for f in fields if not f["permissionable"]}
-    return sorted({m.qualified for m in standard_mappings()} - required)
+    """The fields whose FieldPermissions rows decide the mapped fields: required, system and name fields
+    have none, and an address component has none of its own: its compound (Contact.MailingAddress) has
+    the row, as in a real org [C tests/real_samples/query__FieldPermissions__semijoin_v49__mohan.txt]."""
+    carriers = set()
+    for mapping in standard_mappings():
+        fields = {f["name"]: f for f in STANDARD_FIELDS.get(mapping.sobject, [])}
+        described = fields.get(mapping.field)
+        if described is None or not described["permissionable"]:
+            continue
+        compound = fields.get(described["compoundFieldName"] or "")
+        name = compound["name"] if compound is not None and compound["type"] == "address" else mapping.field
+        carriers.add(f"{mapping.sobject}.{name}")
+    return sorted(carriers)
 
 
 def limits(api_remaining: int = 141_230, data_remaining: int = 6_120, file_remaining: int = 18_000) -> dict[str, Any]:
@@ -146,7 +156,7 @@ def demo_org() -> FakeOrg:
         if row["SobjectType"] == "Campaign":
             row["PermissionsEdit"] = False
             row["PermissionsModifyAllRecords"] = False
-    _read_only(org, "Contact.MailingCountry")
+    _read_only(org, "Contact.MailingAddress")  # every Mailing* component with it
     _without_field(org, "Lead.Fax")
     org.limits = limits(data_remaining=612)
     org.triggers = [{"Id": "01q5g000000Jk1AAAS", "Name": "ContactDedupe", "TableEnumOrId": "Contact",
@@ -222,6 +232,8 @@ def _faults(org: FakeOrg, *faults: Fault) -> FakeOrg:
     return org
 
 
+# The body real orgs send [C tests/real_samples/error__403_REQUEST_LIMIT_EXCEEDED.txt].
+REQUEST_LIMIT = error_body("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
 API_DISABLED = error_body("API_DISABLED_FOR_ORG", "The REST API is not enabled for this Organization.")
 UNKNOWN_EXCEPTION = error_body("UNKNOWN_EXCEPTION",
                                "An unexpected error occurred. Please include this ErrorId if you contact support: 1383407581-97434 (-1193852826)")
@@ -365,6 +377,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("api-disabled", lambda: _faults(healthy_org(), Fault(r"^/services/data/", 403, API_DISABLED)),
              description="REST refuses every data call with API_DISABLED_FOR_ORG"),
     Scenario("api-limit-exhausted", lambda: _with_limits(api_remaining=0), description="DailyApiRequests used up"),
+    Scenario("request-limit-refused", lambda: _faults(healthy_org(), Fault(r"^/services/data/", 403, REQUEST_LIMIT)),
+             description="every data call refused with 403 REQUEST_LIMIT_EXCEEDED"),
     Scenario("storage-full", lambda: _with_limits(data_remaining=0), description="DataStorageMB used up"),
     Scenario("org-unavailable", lambda: _faults(healthy_org(),
              Fault(r"^/services/data/", 503, MAINTENANCE_PAGE, "text/html;charset=UTF-8")),
