@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from auditor.checks import CHECKS_BY_ID
+from auditor.checks import run_check as engine_run_check
 from auditor.config import AuditConfig
 from auditor.mappings import standard_mappings
 from auditor.model import Finding, Status
@@ -482,8 +483,9 @@ def without_field_describe(snapshot: OrgSnapshot, qualified: str) -> OrgSnapshot
 
 
 def run_check(check_id: str, snapshot: OrgSnapshot | None = None, config: AuditConfig | None = None) -> list[Finding]:
-    """Run one registered check directly (defaults: the healthy snapshot and config)."""
-    return CHECKS_BY_ID[check_id].run(snapshot or make_snapshot(), config or make_config())
+    """Run one registered check as the engine does (its ``requires`` and crash guard included; defaults: the
+    healthy snapshot and config)."""
+    return engine_run_check(CHECKS_BY_ID[check_id], snapshot or make_snapshot(), config or make_config())
 
 
 def with_status(findings: Iterable[Finding], status: Status) -> list[Finding]:

@@ -46,7 +46,7 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("unknown-error", (), 1, ["UNKNOWN_ERROR"], [("unexpected-answers", "fail", None), ("daily-api-headroom", "error", None)]),
     ("row-lock-risk", (), 0, [], [("row-lock-risk", "warn", "Lead"), ("row-lock-risk", "warn", "Contact")]),
     ("hubspot-package-unassigned", (), 1, ["SF_OBJECT_PERMISSIONS"], [("hubspot-permission-set", "fail", None)]),
-    ("no-setup-access", (), 3, [], [("object-access", "error", "Lead"), ("daily-api-headroom", "error", None)]),
+    ("no-setup-access", (), 3, [], [("object-access", "error", None), ("daily-api-headroom", "error", None)]),
     ("lookup-chain", (), 1, ["SF_OBJECT_PERMISSIONS"], [("lookup-access", "fail", "Territory__c"),
                                                        ("lookup-access", "pass", "Region__c")]),
     ("missing-field-mapping", (), 1, ["MISSING_FIELD_MAPPINGS"], [("field-mappings", "fail", "Contact.Favorite_Color__c")]),
@@ -182,5 +182,6 @@ def test_an_incomplete_audit_says_why_in_one_line(monkeypatch: pytest.MonkeyPatc
     code, _, stderr = audit_json("no-setup-access")
     assert code == 3
     reason = stderr.strip().splitlines()[-1]
-    assert reason.startswith("auditor: could not complete: could not read the user's permission sets")
+    assert reason.startswith("auditor: could not complete: not evaluated: the auditing user cannot read it "
+                             "(PermissionSetAssignment: HTTP 400 INVALID_TYPE")
     assert "View Setup and Configuration" in reason

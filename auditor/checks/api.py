@@ -12,7 +12,7 @@ from auditor.checks.base import (
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
 from auditor.permissions import system_permission_sources
-from auditor.snapshot import OrgInfo, OrgSnapshot, Unavailable
+from auditor.snapshot import OrgInfo, OrgSnapshot, Unavailable, UserInfo
 from auditor.suspensions import Suspension
 
 _REENTER = "then re-enter the Salesforce credentials in HubSpot"
@@ -48,8 +48,6 @@ def _run_api_enabled(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding
             return [API_ENABLED.finding(Status.FAIL, message, remediation)]
         return [API_ENABLED.finding(Status.FAIL, f"{said}.{edition}", _grant_api_enabled(snapshot))]
 
-    if isinstance(snapshot.sources, Unavailable):
-        return [API_ENABLED.unavailable("the user's permission sets", snapshot.sources)]
     granted = system_permission_sources(snapshot, "ApiEnabled")
     if granted:
         return [API_ENABLED.finding(Status.PASS, f"API Enabled is granted by {join(granted)}.", sources=granted)]
@@ -72,15 +70,14 @@ API_ENABLED = Check(
         f"Sets > <set> > System Permissions); {_REENTER}."
     ),
     run=_run_api_enabled,
+    requires=("sources",),
 )
 
 
 def _run_user_active(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
     findings: list[Finding] = []
     user = snapshot.user
-    if isinstance(user, Unavailable):
-        findings.append(USER_ACTIVE.unavailable("the integration user", user))
-    elif not user.is_active:
+    if isinstance(user, UserInfo) and not user.is_active:
         findings.append(
             USER_ACTIVE.finding(
                 Status.FAIL,
@@ -117,4 +114,5 @@ USER_ACTIVE = Check(
     title="The integration user is active and the org is not a trial",
     remediation="Activate the integration user (Setup > Users > Users > <user> > Edit: Active); use a paid org.",
     run=_run_user_active,
+    requires=("user",),
 )

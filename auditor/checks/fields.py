@@ -217,11 +217,7 @@ def _run_field_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findin
     for mapped in _mapped_fields(config.mappings).values():
         sobject = mapped[0].sobject
         described = snapshot.describe(sobject)
-        if isinstance(snapshot.sources, Unavailable):
-            findings.append(FIELD_ACCESS.unavailable("the user's permission sets", snapshot.sources, object=sobject))
-        elif isinstance(snapshot.field_permissions, Unavailable):
-            findings.append(FIELD_ACCESS.unavailable("FieldPermissions", snapshot.field_permissions, object=sobject))
-        elif isinstance(described, Unavailable):
+        if isinstance(described, Unavailable):
             findings.append(FIELD_ACCESS.unavailable(f"the describe of {sobject}", described, object=sobject))
         elif described is None:
             findings.append(
@@ -245,6 +241,7 @@ FIELD_ACCESS = Check(
         "Edit: tick Read Access and Edit Access for each mapped field."
     ),
     run=_run_field_access,
+    requires=("sources", "field_permissions", "describes"),
 )
 
 
@@ -337,4 +334,5 @@ FIELD_MAPPINGS = Check(
         "Restore HubSpot's standard mappings; make every mapped field exist and be visible to the integration user."
     ),
     run=_run_field_mappings,
+    requires=("describes",),
 )

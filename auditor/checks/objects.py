@@ -37,11 +37,8 @@ _SHARING_SENSITIVE = ("lead", "contact", "account", "opportunity")
 
 
 def _inputs_error(check: Check, snapshot: OrgSnapshot, sobject: str) -> Finding | None:
-    """The error finding when an input that object access depends on could not be read."""
-    if isinstance(snapshot.sources, Unavailable):
-        return check.unavailable("the user's permission sets", snapshot.sources, object=sobject)
-    if isinstance(snapshot.object_permissions, Unavailable):
-        return check.unavailable("ObjectPermissions", snapshot.object_permissions, object=sobject)
+    """The error finding when an input that object access on ``sobject`` depends on could not be read (the
+    permission parts are the check's ``requires``: the engine reports those once)."""
     if sobject.lower() == "user" and isinstance(snapshot.user, Unavailable):
         # Whether the integration user is an internal user decides Read on User.
         return check.unavailable("the integration user", snapshot.user, object=sobject)
@@ -203,6 +200,7 @@ OBJECT_ACCESS = Check(
         "> Edit: enable the missing permissions."
     ),
     run=_run_object_access,
+    requires=("sources", "object_permissions"),
 )
 
 
@@ -335,6 +333,7 @@ LOOKUP_ACCESS = Check(
         "object> > Edit: enable Read and Edit."
     ),
     run=_run_lookup_access,
+    requires=("sources", "object_permissions", "describes"),
 )
 
 
@@ -345,8 +344,7 @@ _HUBSPOT_SET = "HubSpot Integration Permissions"
 
 def _run_hubspot_permission_set(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
     package = snapshot.hubspot_package
-    if isinstance(package, Unavailable):
-        return [HUBSPOT_PERMISSION_SET.unavailable("the installed packages", package)]
+    assert not isinstance(package, Unavailable)  # required: the engine reports it once
     if not package.installed:
         return [
             HUBSPOT_PERMISSION_SET.finding(
@@ -393,4 +391,5 @@ HUBSPOT_PERMISSION_SET = Check(
         "user: Setup > Users > Permission Sets > HubSpot Integration Permissions > Manage Assignments."
     ),
     run=_run_hubspot_permission_set,
+    requires=("hubspot_package",),
 )
