@@ -133,11 +133,13 @@ def test_field_access_does_not_compare_with_describe_of_another_user() -> None:
     assert with_status(run_check("field-access", snapshot), Status.WARN) == []
 
 
-def test_field_access_skips_fields_absent_from_describe() -> None:
+def test_field_access_fails_a_standard_field_hidden_from_the_users_describe() -> None:
+    """A standard field exists in every org: absent from the user's own describe means FLS hides it."""
     snapshot = without_field_describe(make_snapshot(), "Contact.Fax")
-    findings = run_check("field-access", snapshot)
-    assert all(f.field != "Contact.Fax" for f in findings)
-    assert "1 not in describe (see field-mappings)" in one(findings, Status.PASS, object="Contact").message
+    finding = one(run_check("field-access", snapshot), Status.FAIL)
+    assert finding.field == "Contact.Fax"
+    assert "field-level security hides it" in finding.message
+    assert "Set Field-Level Security" in finding.remediation
 
 
 def test_field_access_from_an_expired_assignment_does_not_count() -> None:
@@ -191,13 +193,10 @@ def test_field_mappings_fails_on_a_custom_field_missing_from_describe() -> None:
     assert "Salesforce leaves hidden fields out of describe" in finding.message
 
 
-def test_field_mappings_fails_on_a_standard_field_missing_from_describe() -> None:
-    finding = one(run_check("field-mappings", without_field_describe(make_snapshot(), "Lead.Rating")), Status.FAIL)
-    assert finding.field == "Lead.Rating"
-    assert "field-level security hides it from 'hubspot@acme.example', or it is not enabled in this org" in (
-        finding.message
-    )
-    assert "Set Field-Level Security" in finding.remediation
+def test_field_mappings_leaves_a_hidden_standard_field_to_field_access() -> None:
+    """Hidden is not missing: one finding, SF_FIELD_PERMISSIONS, not MISSING_FIELD_MAPPINGS as well."""
+    findings = run_check("field-mappings", without_field_describe(make_snapshot(), "Lead.Rating"))
+    assert {f.status for f in findings} == {Status.PASS}
 
 
 def test_field_mappings_fails_on_an_inaccessible_object() -> None:

@@ -52,6 +52,8 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("missing-field-mapping", (), 1, ["MISSING_FIELD_MAPPINGS"], [("field-mappings", "fail", "Contact.Favorite_Color__c")]),
     ("admin-audits-integration-user", (), 0, [], [("api-enabled", "pass", None), ("object-access", "pass", "Campaign"),
                                                   ("field-access", "pass", "Contact")]),
+    ("hidden-field", (), 1, ["SF_FIELD_PERMISSIONS"], [("field-access", "fail", "Contact.Title"),
+                                                      ("field-mappings", "pass", None)]),
     ("describe-disagrees", (), 0, [], [("field-access", "warn", "Contact.Email")]),
     ("license-without-campaign", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Campaign"),
                                                                   ("lookup-access", "fail", "Campaign"),

@@ -14,7 +14,13 @@ from auditor.checks.base import (
 )
 from auditor.config import AuditConfig, FieldMapping
 from auditor.model import Finding, Status
-from auditor.permissions import carrier_field_access, field_permission_fields, fls_carrier
+from auditor.permissions import (
+    PermissionDataUnavailable,
+    carrier_field_access,
+    field_permission_fields,
+    fls_carrier,
+    object_access,
+)
 from auditor.snapshot import (
     FailureKind,
     FieldDescribe,
@@ -54,6 +60,41 @@ def _plural(count: int, word: str) -> str:
 # --------------------------------------------------------------------------- field-access
 
 
+def known_to_exist(snapshot: OrgSnapshot, sobject: str, field: str) -> bool:
+    """Whether a mapped field missing from describe is known to exist: a standard field (HubSpot's standard
+    mappings name fields every org has), or one FieldPermissions lists. Then the user's describe left it
+    out because field-level security hides it [S Z-FLS]. A custom field with no such evidence may not
+    exist at all. (Tooling FieldDefinition would tell for sure, reference admin-and-sync-facts §3.7 [U];
+    not read, to keep the audit to one composite.)"""
+    if not field.lower().endswith(("__c", "__s")):
+        return True
+    rows = snapshot.field_permissions
+    wanted = f"{sobject}.{field}".lower()
+    return isinstance(rows, tuple) and any(r.field.lower() == wanted for r in rows)
+
+
+def hidden_from_user(snapshot: OrgSnapshot, sobject: str, field: str) -> bool:
+    """A mapped field absent from describe because FLS hides it from the audited user. Only the user's own
+    describe can hide it: with --user the describes are the auditing session's, and a field missing
+    there does not exist (or is hidden from the auditor too; field-mappings says so)."""
+    return snapshot.audited_connected_user and known_to_exist(snapshot, sobject, field)
+
+
+def covered_by_object_finding(snapshot: OrgSnapshot, config: AuditConfig, sobject: str) -> bool:
+    """One cause, one finding: a synced object the user cannot reach (describe refused, or nothing grants
+    Read) is reported by object-access; its fields are not reported again, in either audit mode."""
+    if config.requirement(sobject) is None:
+        return False
+    described = snapshot.describe(sobject)
+    if isinstance(described, Unavailable) and described.kind is FailureKind.NO_ACCESS:
+        return True
+    try:
+        return not object_access(snapshot, sobject).read
+    except PermissionDataUnavailable:
+        return False
+
+
+
 def _fls_fix(snapshot: OrgSnapshot, sobject: str, carrier: FieldDescribe, missing: tuple[str, ...]) -> str:
     boxes = " and ".join(f"{label} Access" for label in missing)
     named = carrier.name if carrier.label in (carrier.name, "") else f"{carrier.label} ({carrier.name})"
@@ -78,14 +119,16 @@ class _FlsTarget:
         return f"{sobject}.{self.carrier.name} (mapped: {join(names)})"
 
 
-def fls_targets(described: ObjectDescribe, mapped: list[_MappedField]) -> tuple[list[_FlsTarget], int, int]:
-    """(targets, mapped fields not permissionable, mapped fields not in describe), in mapping order."""
+def fls_targets(described: ObjectDescribe, mapped: list[_MappedField]
+                ) -> tuple[list[_FlsTarget], int, list[_MappedField]]:
+    """(targets, count of mapped fields not permissionable, mapped fields not in describe), in mapping order."""
     grouped: dict[str, tuple[FieldDescribe, list[tuple[_MappedField, FieldDescribe]]]] = {}
-    not_permissionable = not_described = 0
+    not_permissionable = 0
+    not_described: list[_MappedField] = []
     for item in mapped:
         field = described.field(item.field)
         if field is None:
-            not_described += 1  # reported by field-mappings
+            not_described.append(item)
             continue
         if not field.permissionable:
             # Required, system and name-component fields carry no FLS: object access is enough (reference §2.7).
@@ -105,7 +148,27 @@ def _object_field_access(snapshot: OrgSnapshot, config: AuditConfig, described: 
     granted_by: dict[str, None] = {}
     failed = False
     queried = {name.lower() for name in field_permission_fields(m.qualified for m in config.mappings)}
-    targets, not_permissionable, not_described = fls_targets(described, mapped)
+    targets, not_permissionable, absent = fls_targets(described, mapped)
+    hidden = [item for item in absent if hidden_from_user(snapshot, described.name, item.field)]
+    not_described = len(absent) - len(hidden)  # reported by field-mappings
+    for item in hidden:
+        failed = True
+        needed = ("Read", "Edit") if item.needs_edit else ("Read",)
+        qualified = f"{described.name}.{item.field}"
+        findings.append(
+            FIELD_ACCESS.finding(
+                Status.FAIL,
+                f"Mapped field {qualified} is not in {who}'s describe of {described.name}: field-level security "
+                f"hides it (HubSpot needs {join(needed)}).",
+                f"Setup > Object Manager > {described.name} > Fields & Relationships > {item.field} > Set Field-Level "
+                f"Security: make it visible (and, if HubSpot writes it, editable) for the integration user's profile, "
+                f"or grant it in a permission set: Setup > Users > Permission Sets > {permission_set_to_edit(snapshot)} "
+                f"> Object Settings > {described.name} > Edit.",
+                object=described.name,
+                field=qualified,
+                sources=missing_sources(snapshot),
+            )
+        )
     for target in targets:
         carrier = target.carrier
         qualified = f"{described.name}.{carrier.name}"
@@ -217,6 +280,8 @@ def _run_field_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findin
     for mapped in _mapped_fields(config.mappings).values():
         sobject = mapped[0].sobject
         described = snapshot.describe(sobject)
+        if covered_by_object_finding(snapshot, config, sobject):
+            continue
         if isinstance(described, Unavailable):
             findings.append(FIELD_ACCESS.unavailable(f"the describe of {sobject}", described, object=sobject))
         elif described is None:
@@ -263,7 +328,9 @@ def _absent_field(snapshot: OrgSnapshot, sobject: str, field: str) -> Finding:
             f"Setup > Object Manager > {sobject} > Fields & Relationships: create {field} or remove the mapping; "
             "if it exists, re-run the audit with a session that can see it."
         )
-    elif field.lower().endswith("__c"):
+    else:
+        # Own session, a custom field nothing shows to exist (standard fields and fields FieldPermissions
+        # lists are judged hidden, by field-access).
         message = (
             f"Mapped field {qualified} is not in the describe of {sobject}: it does not exist, or field-level "
             f"security hides it from {who} (Salesforce leaves hidden fields out of describe)."
@@ -271,15 +338,6 @@ def _absent_field(snapshot: OrgSnapshot, sobject: str, field: str) -> Finding:
         fix = (
             f"Setup > Object Manager > {sobject} > Fields & Relationships: if {field} exists, use Set Field-Level "
             "Security to make it visible to the integration user; otherwise create it or remove the mapping."
-        )
-    else:
-        message = (
-            f"Mapped standard field {qualified} is not in the describe of {sobject}: field-level security hides "
-            f"it from {who}, or it is not enabled in this org."
-        )
-        fix = (
-            f"Setup > Object Manager > {sobject} > Fields & Relationships > {field} > Set Field-Level Security: "
-            "make it visible to the integration user; if the field is not enabled in this org, remove the mapping."
         )
     return FIELD_MAPPINGS.finding(Status.FAIL, message, fix, object=sobject, field=qualified)
 
@@ -299,6 +357,8 @@ def _run_field_mappings(snapshot: OrgSnapshot, config: AuditConfig) -> list[Find
     for mapped in _mapped_fields(config.mappings).values():
         sobject = mapped[0].sobject
         described = snapshot.describe(sobject)
+        if covered_by_object_finding(snapshot, config, sobject):
+            continue  # object-access reports the object; its fields cannot sync for the same reason
         if described is None or (isinstance(described, Unavailable) and described.kind is FailureKind.NO_ACCESS):
             why = "it was not described" if described is None else f"describing it answered '{described.reason}'"
             findings.append(
@@ -314,7 +374,8 @@ def _run_field_mappings(snapshot: OrgSnapshot, config: AuditConfig) -> list[Find
         elif isinstance(described, Unavailable):
             findings.append(FIELD_MAPPINGS.unavailable(f"the describe of {sobject}", described, object=sobject))
         else:
-            absent = [item.field for item in mapped if described.field(item.field) is None]
+            absent = [item.field for item in mapped if described.field(item.field) is None
+                      and not hidden_from_user(snapshot, described.name, item.field)]  # hidden: field-access
             findings.extend(_absent_field(snapshot, described.name, field) for field in absent)
     if not findings:
         findings.append(

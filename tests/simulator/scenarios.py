@@ -302,6 +302,15 @@ def license_without_campaign() -> FakeOrg:
     return org
 
 
+def hidden_field() -> FakeOrg:
+    """Field-level security hides Contact.Title from the integration user: no FieldPermissions row, and the
+    user's describe of Contact leaves the field out, as Salesforce does [S Z-FLS]."""
+    org = healthy_org()
+    _without_field(org, "Contact.Title")
+    org.describes["Contact"] = {"hidden_fields": frozenset({"Title"})}
+    return org
+
+
 def describe_disagrees() -> FakeOrg:
     """FieldPermissions grant Edit on Contact.Email, but describe (as the user) says it is not updateable."""
     org = healthy_org()
@@ -404,6 +413,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              description="an admin session audits the integration user by username (composite references)"),
     Scenario("license-without-campaign", license_without_campaign,
              description="the integration user's license (Salesforce Platform) does not include Campaign"),
+    Scenario("hidden-field", hidden_field, ("--hubspot-allocation", "20000"),
+             description="FLS hides mapped Contact.Title: absent from the user's describe, no FieldPermissions row"),
     Scenario("describe-disagrees", describe_disagrees, ("--hubspot-allocation", "20000"),
              description="FieldPermissions grant Edit on Contact.Email but describe says it is not updateable"),
     Scenario("missing-field-mapping", healthy_org, ("--mappings", "{dir}/missing-field.csv"), {"missing-field.csv": MISSING_FIELD_MAPPINGS},
