@@ -146,6 +146,16 @@ class MutingRow:
 
 
 @dataclass(frozen=True)
+class GroupComponent:
+    """One permission set inside a permission set group the user is assigned (PermissionSetGroupComponent,
+    muting sets left out)."""
+
+    group_id: str
+    permission_set_id: str
+    permission_set_name: str | None = None
+
+
+@dataclass(frozen=True)
 class FieldDescribe:
     name: str
     label: str
@@ -309,6 +319,9 @@ class OrgSnapshot:
     # Muting permission sets of the user's permission set groups (read only when the user has group
     # assignments). Absent from snapshots saved before issue 4: they load with no mutings.
     mutings: Part[tuple[MutingRow, ...]] = ()
+    # The permission sets inside the user's permission set groups, read in the same round as the mutings
+    # (only when the user has group assignments): a set inside an assigned group counts as assigned.
+    group_components: Part[tuple[GroupComponent, ...]] = ()
     # The object permissions the user's license allows at most: ObjectPermissions rows whose ParentId is
     # the UserLicense (reference §2.6; what such rows mean is [U], read as a ceiling). Read only when a
     # synced object gets no Read from any of the user's sets, so None = not needed (and absent from

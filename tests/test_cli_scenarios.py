@@ -46,6 +46,8 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("unknown-error", (), 1, ["UNKNOWN_ERROR"], [("unexpected-answers", "fail", None), ("daily-api-headroom", "error", None)]),
     ("row-lock-risk", (), 0, [], [("row-lock-risk", "warn", "Lead"), ("row-lock-risk", "warn", "Contact")]),
     ("hubspot-package-unassigned", (), 1, ["SF_OBJECT_PERMISSIONS"], [("hubspot-permission-set", "fail", None)]),
+    ("hubspot-set-via-group", (), 0, [], [("hubspot-permission-set", "pass", None)]),
+    ("hubspot-set-via-group-admin", (), 0, [], [("hubspot-permission-set", "pass", None)]),
     ("no-setup-access", (), 3, [], [("object-access", "error", None), ("daily-api-headroom", "error", None)]),
     ("lookup-chain", (), 1, ["SF_OBJECT_PERMISSIONS"], [("lookup-access", "fail", "Territory__c"),
                                                        ("lookup-access", "pass", "Region__c")]),
@@ -116,6 +118,15 @@ def test_demo_names_the_compound_and_the_mapped_components(monkeypatch: pytest.M
     assert "for Mailing Address (MailingAddress)." in address["remediation"]
     assert not any((f["field"] or "").startswith("Contact.Mailing") and f["field"] != "Contact.MailingAddress"
                    for f in failing)
+
+
+@pytest.mark.parametrize("name", ("hubspot-set-via-group", "hubspot-set-via-group-admin"))
+def test_hubspot_set_via_a_group_is_attributed_to_the_group(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json(name)
+    finding = next(f for f in document["findings"] if f["check"] == "hubspot-permission-set")
+    assert finding["sources"] == ["permission set 'HubSpot Integration Permissions' via permission set group "
+                                  "'HubSpot Access'"]
 
 
 def test_lookup_chain_names_the_path(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -342,6 +342,21 @@ LOOKUP_ACCESS = Check(
 _HUBSPOT_SET = "HubSpot Integration Permissions"
 
 
+def _via_groups(snapshot: OrgSnapshot, set_ids: tuple[str, ...], label: str) -> tuple[str, ...]:
+    """"permission set 'HubSpot Integration Permissions' via permission set group 'X'" for each valid group
+    assignment whose group contains one of ``set_ids``: a component of an assigned group is assigned
+    [C Salesforce Help, permission set groups]. Muting does not matter here: it removes permissions, and
+    object-access and field-access judge those from the group's aggregate set."""
+    components = snapshot.group_components
+    if isinstance(components, Unavailable):
+        return ()
+    groups = {s.group_id: s for s in valid_sources(snapshot) if s.kind is SourceKind.GROUP and s.group_id}
+    return tuple(dict.fromkeys(
+        f"permission set '{label}' via {groups[c.group_id].display()}"
+        for c in components if c.permission_set_id in set_ids and c.group_id in groups
+    ))
+
+
 def _run_hubspot_permission_set(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
     package = snapshot.hubspot_package
     assert not isinstance(package, Unavailable)  # required: the engine reports it once
@@ -355,6 +370,7 @@ def _run_hubspot_permission_set(snapshot: OrgSnapshot, config: AuditConfig) -> l
         return [HUBSPOT_PERMISSION_SET.unavailable("the user's permission sets", snapshot.sources)]
     label = package.permission_set_label or _HUBSPOT_SET
     assigned = tuple(s.display() for s in valid_sources(snapshot) if s.id in package.permission_set_ids)
+    assigned += _via_groups(snapshot, package.permission_set_ids, label)
     if assigned:
         return [
             HUBSPOT_PERMISSION_SET.finding(
@@ -369,6 +385,17 @@ def _run_hubspot_permission_set(snapshot: OrgSnapshot, config: AuditConfig) -> l
         if source.id in package.permission_set_ids
     ]
     found = "" if package.permission_set_ids else f" (no permission set labelled '{label}' was found in the org)"
+    groups = [src for src in valid_sources(snapshot) if src.kind is SourceKind.GROUP]
+    if isinstance(snapshot.group_components, Unavailable) and groups and package.permission_set_ids:
+        # It may sit inside one of the user's groups: do not cry wolf on an unreadable answer.
+        return [HUBSPOT_PERMISSION_SET.finding(
+            Status.WARN,
+            f"The '{label}' permission set is not assigned to {user_name(snapshot)} directly, and the components of "
+            f"{join([g.display() for g in groups])} could not be read ({snapshot.group_components.reason}): it may "
+            "be assigned through a group.",
+            f"Setup > Users > Permission Set Groups > <group> > Permission Sets in Group: check that '{label}' is "
+            f"there, or assign it directly (Setup > Users > Permission Sets > {label} > Manage Assignments).",
+        )]
     return [
         HUBSPOT_PERMISSION_SET.finding(
             Status.FAIL,

@@ -31,6 +31,7 @@ from auditor.collect.parse import (
     next_records_url,
     parse_describe,
     parse_field_permissions,
+    parse_group_components,
     parse_hubspot_package,
     parse_limits,
     parse_mutings,
@@ -58,6 +59,7 @@ from auditor.snapshot import (
     ApiRefusal,
     ApiUsage,
     FailureKind,
+    GroupComponent,
     MutingRow,
     ObjectPermissionRow,
     OrgInfo,
@@ -260,11 +262,12 @@ class _Collection:
             self.records(answers, "field_permissions", "FieldPermissions") if "field_permissions" in answers else []
         )
         mutings: tuple[MutingRow, ...] | Unavailable = ()
+        components: tuple[GroupComponent, ...] | Unavailable = ()
         if not isinstance(assignments, Unavailable):
             sources = self.parsed(assignments, "PermissionSetAssignment", parse_sources)
             if not isinstance(sources, Unavailable):
                 sources, object_rows, field_rows = self._group_fallback(assignments, sources, object_rows, field_rows)
-                mutings = self._mutings(assignments)
+                mutings, components = self._mutings(assignments)
         object_permissions = self.parsed(object_rows, "ObjectPermissions", parse_object_permissions)
         field_permissions = self.parsed(field_rows, "FieldPermissions", parse_field_permissions)
         triggers = self.parsed(self.records(answers, "triggers", "ApexTrigger"), "ApexTrigger", parse_triggers)
@@ -291,6 +294,7 @@ class _Collection:
             collected_at=_now(),
             api_usage=_usage(self.target.session),
             mutings=mutings,
+            group_components=components,
         )
         ceiling = self._license_ceiling(snapshot, answers)
         if ceiling is None:
@@ -354,9 +358,10 @@ class _Collection:
             field_rows if isinstance(field_rows, Unavailable) else field_rows + more_fields)
         return tuple(sources) + tuple(extra), combined_objects, combined_fields
 
-    def _mutings(self, assignments: list[dict[str, Any]]) -> tuple[MutingRow, ...] | Unavailable:
-        """The muting sets of the user's permission set groups: a second round, sent only when the
-        user has group assignments (so an audit without groups costs nothing more)."""
+    def _mutings(self, assignments: list[dict[str, Any]]
+                 ) -> tuple[tuple[MutingRow, ...] | Unavailable, tuple[GroupComponent, ...] | Unavailable]:
+        """The muting sets of the user's permission set groups, and the groups' permission sets: a second
+        round, sent only when the user has group assignments (so an audit without groups costs nothing more)."""
         labels: dict[str, str] = {}
         for a in assignments:
             group_id = a.get("PermissionSetGroupId")
@@ -366,16 +371,19 @@ class _Collection:
             label = (group.get("MasterLabel") or group.get("DeveloperName")) if isinstance(group, dict) else None
             labels[group_id] = label if isinstance(label, str) else group_id
         if not labels:
-            return ()
+            return (), ()
         fields = list(field_permission_fields(m.qualified for m in self.config.mappings))
         answers = self.executor.run(plan_mutings(self.target.api_version, sorted(labels), fields))
         components = self.records(answers, "muting_components", "PermissionSetGroupComponent")
         object_rows = self.records(answers, "muting_object_permissions", "ObjectPermissions (muting sets)")
         field_rows: list[dict[str, Any]] | Unavailable = (
             self.records(answers, "muting_field_permissions", "FieldPermissions (muting sets)") if fields else [])
+        members: tuple[GroupComponent, ...] | Unavailable = (
+            components if isinstance(components, Unavailable) else
+            parse_part(Answer(200, components), "PermissionSetGroupComponent", parse_group_components))
         for part in (components, object_rows, field_rows):
             if isinstance(part, Unavailable):
-                return part
+                return part, members
         assert not isinstance(components, Unavailable) and not isinstance(object_rows, Unavailable)
         assert not isinstance(field_rows, Unavailable)
         result: tuple[MutingRow, ...] | Unavailable = parse_part(
@@ -383,7 +391,7 @@ class _Collection:
             lambda _: parse_mutings(components, object_rows, field_rows, labels))
         if isinstance(result, Unavailable):
             self._failed("muting permission sets", result)
-        return result
+        return result, members
 
     def _refusal(self, answers: list[Answer]) -> OrgSnapshot | None:
         refused = _api_refusal(answers)

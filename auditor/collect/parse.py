@@ -17,6 +17,7 @@ from auditor.snapshot import (
     FailureKind,
     FieldDescribe,
     FieldPermissionRow,
+    GroupComponent,
     HubSpotPackage,
     Limits,
     LimitValue,
@@ -415,6 +416,19 @@ def _is_muting(component: dict[str, Any]) -> bool:
         return kind == "MutingPermissionSet"
     set_id = component.get("PermissionSetId")
     return isinstance(set_id, str) and set_id.startswith(MUTING_SET_PREFIX)
+
+
+def parse_group_components(components: list[dict[str, Any]]) -> tuple[GroupComponent, ...]:
+    """The permission sets (not muting sets) inside the user's groups, from PermissionSetGroupComponent."""
+    result = []
+    for component in components:
+        if _is_muting(component):
+            continue
+        related = component.get("PermissionSet")
+        name = related.get("Name") if isinstance(related, dict) else None
+        result.append(GroupComponent(_str(component, "PermissionSetGroupId"), _str(component, "PermissionSetId"),
+                                     name if isinstance(name, str) else None))
+    return tuple(result)
 
 
 def parse_mutings(components: list[dict[str, Any]], object_rows: list[dict[str, Any]], field_rows: list[dict[str, Any]],

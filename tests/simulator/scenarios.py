@@ -246,6 +246,19 @@ def hubspot_package_unassigned() -> FakeOrg:
     return org
 
 
+def hubspot_set_via_group(*, admin: bool = False) -> FakeOrg:
+    """The legacy package's permission set reaches the user only as a component of an assigned permission set
+    group (a common modern setup): it counts as assigned. ``admin``: the session is the admin's (--user)."""
+    org = hubspot_package_unassigned()
+    org.groups = [Group(GROUP_ID, "HubSpot_Access", "HubSpot Access")]
+    org.perm_sets.append(PermSet(GROUP_SET, "X0PG5g000000TqRs", "HubSpot Access", frozenset(), group_id=GROUP_ID))
+    org.assignments.append(Assignment("0Pa5g00000AAAA3CAA", USER_ID, GROUP_SET, group_id=GROUP_ID))
+    org.group_components = [(GROUP_ID, HUBSPOT_SET)]
+    if admin:
+        org.connected_user_id = ADMIN_ID
+    return org
+
+
 def no_setup_access() -> FakeOrg:
     """The user lacks View Setup and Configuration: setup objects and /limits are refused."""
     org = healthy_org()
@@ -403,6 +416,11 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              description="active Apex triggers on Lead and Contact"),
     Scenario("hubspot-package-unassigned", hubspot_package_unassigned,
              description="legacy HubSpot package installed, its permission set not assigned"),
+    Scenario("hubspot-set-via-group", hubspot_set_via_group, ("--hubspot-allocation", "20000"),
+             description="the HubSpot package's permission set is assigned through a permission set group"),
+    Scenario("hubspot-set-via-group-admin", lambda: hubspot_set_via_group(admin=True),
+             ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
+             description="the same org audited by an admin with --user"),
     Scenario("no-setup-access", no_setup_access, description="no View Setup and Configuration"),
     Scenario("session-expired", lambda: _faults(healthy_org(), Fault(r"/services/oauth2/userinfo|^/services/data/", 401,
              error_body("INVALID_SESSION_ID", "Session expired or invalid"))), description="401 on the first request"),
