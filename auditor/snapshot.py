@@ -69,6 +69,7 @@ class UserInfo:
     profile_id: str
     profile_name: str | None
     user_license: str | None  # UserLicense.Name, e.g. "Salesforce"
+    marketing_user: bool | None = None  # User.UserPermissionsMarketingUser (None: not read)
 
 
 class SourceKind(str, Enum):

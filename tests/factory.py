@@ -354,6 +354,7 @@ def make_snapshot(**overrides: Any) -> OrgSnapshot:
             profile_id=PROFILE_ID,
             profile_name="Integration User",
             user_license="Salesforce",
+            marketing_user=True,
         ),
         audited_connected_user=True,
         sources=(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pytest
 
 from auditor.config import AuditConfig, FieldMapping, ObjectRequirement
 from auditor.model import Status
@@ -330,3 +331,20 @@ def test_hubspot_permission_set_errors_when_packages_unreadable() -> None:
     snapshot = make_snapshot(hubspot_package=unavailable(reason="PackageLicense not queryable"))
     finding = one(run_check("hubspot-permission-set", snapshot), Status.ERROR)
     assert finding.message.startswith("not evaluated: the auditing user cannot read it (PackageLicense not queryable")
+
+
+# --------------------------------------------------------------------------- Marketing User (Campaign)
+
+
+@pytest.mark.parametrize(
+    ("marketing_user", "expected"),
+    [(True, Status.PASS), (None, Status.PASS), (False, Status.FAIL)],  # None: not read, so no claim
+)
+def test_campaign_edit_needs_the_marketing_user_checkbox(marketing_user: bool | None, expected: Status) -> None:
+    snapshot = make_snapshot()
+    user = snapshot.user
+    assert isinstance(user, UserInfo)
+    snapshot = dataclasses.replace(snapshot, user=dataclasses.replace(user, marketing_user=marketing_user))
+    finding = one(run_check("object-access", snapshot), expected, object="Campaign")
+    if expected is Status.FAIL:
+        assert "tick Marketing User" in finding.remediation

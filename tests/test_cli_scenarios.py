@@ -48,6 +48,9 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("hubspot-package-unassigned", (), 1, ["SF_OBJECT_PERMISSIONS"], [("hubspot-permission-set", "fail", None)]),
     ("hubspot-set-via-group", (), 0, [], [("hubspot-permission-set", "pass", None)]),
     ("hubspot-set-via-group-admin", (), 0, [], [("hubspot-permission-set", "pass", None)]),
+    ("not-marketing-user", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Campaign"),
+                                                            ("object-access", "pass", "Lead")]),
+    ("not-marketing-user-admin", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Campaign")]),
     ("no-setup-access", (), 3, [], [("object-access", "error", None), ("daily-api-headroom", "error", None)]),
     ("lookup-chain", (), 1, ["SF_OBJECT_PERMISSIONS"], [("lookup-access", "fail", "Territory__c"),
                                                        ("lookup-access", "pass", "Region__c")]),
@@ -127,6 +130,15 @@ def test_hubspot_set_via_a_group_is_attributed_to_the_group(monkeypatch: pytest.
     finding = next(f for f in document["findings"] if f["check"] == "hubspot-permission-set")
     assert finding["sources"] == ["permission set 'HubSpot Integration Permissions' via permission set group "
                                   "'HubSpot Access'"]
+
+
+@pytest.mark.parametrize("name", ("not-marketing-user", "not-marketing-user-admin"))
+def test_marketing_user_fix_says_where_to_tick_it(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json(name)
+    finding = next(f for f in document["findings"] if f["check"] == "object-access" and f["object"] == "Campaign")
+    assert "is not a Marketing User" in finding["message"]
+    assert "Setup > Users > Users > HubSpot Sync > Edit: tick Marketing User" in finding["remediation"]
 
 
 def test_lookup_chain_names_the_path(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -129,6 +129,10 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
                 )
             )
             continue
+        marketing = _marketing_user_gate(snapshot, sobject, needed)
+        if marketing is not None:
+            findings.append(marketing)
+            continue
         missing = access.missing(needed)
         if missing:
             muted, fix, muted_by = _muting(access, sobject, missing, _object_fix(snapshot, sobject, missing))
@@ -168,6 +172,28 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
                 )
             )
     return findings + _stale_groups(snapshot)
+
+
+def _marketing_user_gate(snapshot: OrgSnapshot, sobject: str, needed: tuple[str, ...]) -> Finding | None:
+    """Campaign Create/Edit need the user's Marketing User checkbox: without it Salesforce lets no user create
+    or edit campaigns, whatever the object permissions say [S admin-and-sync-facts §3.8]. Read from the User
+    record, so the user's own session and an admin's --user audit agree. Unknown (not read): no claim."""
+    user = snapshot.user
+    gated = tuple(label for label in needed if label in ("Create", "Edit"))
+    if sobject.lower() != "campaign" or not gated or not isinstance(user, UserInfo) or user.marketing_user is not False:
+        return None
+    access = object_access(snapshot, sobject)
+    also = access.missing(needed)
+    extra = f" Object permissions lack {join(also)} too: {_object_fix(snapshot, sobject, also)}" if also else ""
+    return OBJECT_ACCESS.finding(
+        Status.FAIL,
+        f"{user_name(snapshot)} is not a Marketing User: Salesforce lets no user without the Marketing User checkbox "
+        f"create or edit campaigns, whatever the object permissions say, so HubSpot cannot {join(gated)} Campaign "
+        "records or add campaign members.",
+        f"Setup > Users > Users > {user.name} > Edit: tick Marketing User (General Information), then Save.{extra}",
+        object=sobject,
+        sources=(f"User.UserPermissionsMarketingUser is false for {user_name(snapshot)}",),
+    )
 
 
 def _stale_groups(snapshot: OrgSnapshot) -> list[Finding]:

@@ -210,6 +210,8 @@ def parse_user(record: Any, profile: dict[str, Any], user_license: dict[str, Any
         profile_id=_str(user, "ProfileId"),
         profile_name=profile_name if isinstance(profile_name, str) else None,
         user_license=license_name if isinstance(license_name, str) else None,
+        marketing_user=user.get("UserPermissionsMarketingUser") if isinstance(
+            user.get("UserPermissionsMarketingUser"), bool) else None,
     )
 
 

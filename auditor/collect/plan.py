@@ -25,7 +25,9 @@ HUBSPOT_NAMESPACE = "HubSpot_Inc"  # [S] field API names in public code; referen
 # objects' triggers carry the object's Id instead, so the trigger query covers standard objects.
 _CUSTOM_SUFFIXES = ("__c", "__mdt", "__e", "__x", "__b")
 
-_USER_FIELDS = "Id,Username,Name,IsActive,UserType,ProfileId"
+# UserPermissionsMarketingUser: without the Marketing User checkbox no user can create or edit campaigns,
+# whatever the object permissions say [S admin-and-sync-facts §3.8].
+_USER_FIELDS = "Id,Username,Name,IsActive,UserType,ProfileId,UserPermissionsMarketingUser"
 _ORG_FIELDS = "Id,Name,OrganizationType,InstanceName,IsSandbox,TrialExpirationDate,NamespacePrefix"
 # The columns parse.parse_object_permissions / parse_field_permissions read: one definition each.
 OBJECT_PERMISSIONS_SELECT = (

@@ -259,6 +259,16 @@ def hubspot_set_via_group(*, admin: bool = False) -> FakeOrg:
     return org
 
 
+def not_marketing_user(*, admin: bool = False) -> FakeOrg:
+    """Object permissions grant Campaign Edit, but the integration user's Marketing User checkbox is off.
+    ``admin``: the session is the admin's, auditing the integration user with --user."""
+    org = healthy_org()
+    org.users[0].marketing_user = False
+    if admin:
+        org.connected_user_id = ADMIN_ID
+    return org
+
+
 def no_setup_access() -> FakeOrg:
     """The user lacks View Setup and Configuration: setup objects and /limits are refused."""
     org = healthy_org()
@@ -419,6 +429,11 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("hubspot-set-via-group", hubspot_set_via_group, ("--hubspot-allocation", "20000"),
              description="the HubSpot package's permission set is assigned through a permission set group"),
     Scenario("hubspot-set-via-group-admin", lambda: hubspot_set_via_group(admin=True),
+             ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
+             description="the same org audited by an admin with --user"),
+    Scenario("not-marketing-user", not_marketing_user, ("--hubspot-allocation", "20000"),
+             description="Campaign Edit granted, but the user's Marketing User checkbox is off"),
+    Scenario("not-marketing-user-admin", lambda: not_marketing_user(admin=True),
              ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
              description="the same org audited by an admin with --user"),
     Scenario("no-setup-access", no_setup_access, description="no View Setup and Configuration"),
