@@ -218,7 +218,7 @@ def _skipped_checks(skip: list[str] | None, settings: dict[str, Any]) -> frozens
 
 def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: int | None,
                   expected_records: int | None, headroom: float | None,
-                  skip: list[str] | None = None) -> AuditConfig:
+                  skip: list[str] | None = None, expiry_days: int | None = None) -> AuditConfig:
     mapping_path = mappings or (Path(settings["mappings"]) if settings.get("mappings") else None)
     try:
         loaded = load_mapping_file(mapping_path) if mapping_path else standard_mappings()
@@ -231,6 +231,7 @@ def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: i
         hubspot_allocation=allocation if allocation is not None else settings.get("hubspot_allocation"),
         expected_records=expected_records if expected_records is not None else settings.get("expected_records"),
         checks_disabled=_skipped_checks(skip, settings),
+        expiry_warning_days=expiry_days if expiry_days is not None else int(settings.get("expiry_warning_days", 14)),
     )
 
 
@@ -272,6 +273,7 @@ def audit(
     hubspot_allocation: Optional[int] = typer.Option(None, "--hubspot-allocation", min=0, help="Salesforce API calls per rolling 24 h allocated to HubSpot (Sync Health > Allocated to HubSpot)."),
     expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
     headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, help="Warn when less than this percentage of a limit is left (default 10)."),
+    expiry_warning_days: Optional[int] = typer.Option(None, "--expiry-warning-days", min=0, help="Warn when a needed permission comes only from assignments expiring within this many days (default 14, or the expiry_warning_days setting)."),
     skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip this check id (repeatable; 'auditor checks' lists them)."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="Report format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
@@ -292,7 +294,7 @@ def audit(
     if anonymize and record is None:
         raise UsageError("--anonymize only applies with --record FILE")
     settings = load_settings(config_file)
-    config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip)
+    config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip, expiry_warning_days)
     values = _connection_values(locals())
     ask_trust = trust_status if trust_status is not None else bool(settings.get("trust_status", False))
 

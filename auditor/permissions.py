@@ -100,6 +100,30 @@ def valid_sources(snapshot: OrgSnapshot) -> tuple[PermissionSource, ...]:
     return tuple(source for source, reason in _classified(snapshot) if reason is None)
 
 
+def expiring_grants(snapshot: OrgSnapshot, granted_by: Iterable[str], days: int) -> tuple[tuple[str, str], ...]:
+    """((source display, expiry date), ...) when EVERY one of ``granted_by`` is an assignment expiring within
+    ``days`` of the collection time; () as soon as one grant does not expire soon (or is not an assignment at
+    all, e.g. "activities are readable by every user"), or when the collection time is unknown."""
+    now = parse_timestamp(snapshot.collected_at) if snapshot.collected_at else None
+    grants = tuple(dict.fromkeys(granted_by))
+    if now is None or not grants or isinstance(snapshot.sources, Unavailable):
+        return ()
+    by_display: dict[str, list[PermissionSource]] = {}
+    for source in valid_sources(snapshot):
+        by_display.setdefault(source.display(), []).append(source)
+    found: list[tuple[str, str]] = []
+    for grant in grants:
+        holders = by_display.get(grant.split(" (", 1)[0] if grant not in by_display else grant, [])
+        dates = [parse_timestamp(s.expiration_date) for s in holders if s.expiration_date]
+        if not holders or len(dates) < len(holders) or any(d is None for d in dates):
+            return ()
+        latest = max(d for d in dates if d is not None)
+        if (latest - now).total_seconds() > days * 86400:
+            return ()
+        found.append((grant, latest.date().isoformat()))
+    return tuple(found)
+
+
 def ignored_sources(snapshot: OrgSnapshot) -> tuple[tuple[PermissionSource, str], ...]:
     """The assigned sources that do not grant, each with the reason."""
     return tuple((source, reason) for source, reason in _classified(snapshot) if reason is not None)

@@ -21,7 +21,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "instance_url": str, "username": str, "domain": str, "client_id": str, "private_key_file": str,
     "target_org": str, "api_version": (str, float), "mappings": str, "hubspot_allocation": int,
     "expected_records": int, "headroom_percent": (int, float), "trust_status": bool,
-    "skip": list,
+    "skip": list, "expiry_warning_days": int,
 }
 _SECRETS = {"password", "access_token", "security_token", "client_secret", "private_key", "token", "secret"}
 

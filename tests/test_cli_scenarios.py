@@ -30,6 +30,10 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
       ("api-enabled", "pass", None)]),
     ("api-via-permission-set", (), 0, [], [("api-enabled", "pass", None)]),
     ("expired-assignment", (), 1, ["SF_API_DISABLED"], [("api-enabled", "fail", None)]),
+    ("expiring-assignment", (), 0, [], [("api-enabled", "warn", None)]),
+    ("expiring-assignment-admin", (), 0, [], [("api-enabled", "warn", None)]),
+    # The same recording with a 14-day window: 2099 is not soon.
+    ("expiring-assignment", ("--expiry-warning-days", "14"), 0, [], [("api-enabled", "pass", None)]),
     ("access-via-group", (), 0, [], [("object-access", "pass", "Lead"), ("object-access", "pass", "Opportunity")]),
     ("group-without-aggregate-id", (), 0, [], [("object-access", "pass", "Contact")]),
     ("group-muting-edit", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Contact"),
@@ -139,6 +143,13 @@ def test_marketing_user_fix_says_where_to_tick_it(monkeypatch: pytest.MonkeyPatc
     finding = next(f for f in document["findings"] if f["check"] == "object-access" and f["object"] == "Campaign")
     assert "is not a Marketing User" in finding["message"]
     assert "Setup > Users > Users > HubSpot Sync > Edit: tick Marketing User" in finding["remediation"]
+
+
+def test_expiring_assignment_names_the_set_and_the_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json("expiring-assignment")
+    finding = next(f for f in document["findings"] if f["check"] == "api-enabled")
+    assert "permission set 'HubSpot Sync' expires 2099-01-31" in finding["message"]
 
 
 def test_lookup_chain_names_the_path(monkeypatch: pytest.MonkeyPatch) -> None:

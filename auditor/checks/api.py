@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from auditor.checks.base import (
     Check,
+    expiry_warning,
     join,
     missing_sources,
     permission_set_to_edit,
@@ -50,7 +51,8 @@ def _run_api_enabled(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding
 
     granted = system_permission_sources(snapshot, "ApiEnabled")
     if granted:
-        return [API_ENABLED.finding(Status.PASS, f"API Enabled is granted by {join(granted)}.", sources=granted)]
+        expiring = expiry_warning(API_ENABLED, snapshot, config, "API Enabled", granted)
+        return [expiring or API_ENABLED.finding(Status.PASS, f"API Enabled is granted by {join(granted)}.", sources=granted)]
     return [
         API_ENABLED.finding(
             Status.FAIL,

@@ -8,7 +8,7 @@ from typing import Literal
 
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
-from auditor.permissions import NOTHING_GRANTS_IT, ignored_notes, valid_sources
+from auditor.permissions import NOTHING_GRANTS_IT, expiring_grants, ignored_notes, valid_sources
 from auditor.snapshot import (
     FailureKind,
     OrgSnapshot,
@@ -151,6 +151,25 @@ def not_evaluated(check: Check, snapshot: OrgSnapshot, part: Unavailable) -> Fin
     if owner is not None and owner != check.id:
         hint = f"See the {owner} finding. {hint}"
     return check.finding(Status.ERROR, f"not evaluated: {cause} ({detail})", hint)
+
+
+def expiry_warning(check: Check, snapshot: OrgSnapshot, config: AuditConfig, what: str,
+                   granted_by: tuple[str, ...], *, object: str | None = None) -> Finding | None:
+    """The warn when every grant of ``what`` comes from assignments expiring within
+    ``config.expiry_warning_days``: HubSpot loses the permission on that date (names the sets and dates)."""
+    expiring = expiring_grants(snapshot, granted_by, config.expiry_warning_days)
+    if not expiring:
+        return None
+    listed = "; ".join(f"{grant} expires {date}" for grant, date in expiring)
+    return check.finding(
+        Status.WARN,
+        f"{what} for {user_name(snapshot)} comes only from assignments expiring within "
+        f"{config.expiry_warning_days} days ({listed}): HubSpot loses it then.",
+        "Setup > Users > Permission Sets > <set> > Manage Assignments: edit the assignment's expiration date (or "
+        "remove it), or grant the permission through an assignment that does not expire.",
+        object=object,
+        sources=tuple(grant for grant, _ in expiring),
+    )
 
 
 def describe_unavailable(part: Unavailable) -> str:

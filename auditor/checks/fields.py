@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from auditor.checks.base import (
     Check,
+    expiry_warning,
     join,
     missing_sources,
     permission_set_to_edit,
@@ -17,6 +18,7 @@ from auditor.model import Finding, Status
 from auditor.permissions import (
     PermissionDataUnavailable,
     carrier_field_access,
+    expiring_grants,
     field_permission_fields,
     fls_carrier,
     object_access,
@@ -146,6 +148,8 @@ def _object_field_access(snapshot: OrgSnapshot, config: AuditConfig, described: 
     findings: list[Finding] = []
     read_write = read_only = 0
     granted_by: dict[str, None] = {}
+    expiring_fields: dict[str, list[str]] = {}  # "Read"/"Edit" -> fields whose every grant expires soon
+    expiring_by: dict[str, dict[str, None]] = {}  # "Read"/"Edit" -> those fields' (expiring) grants
     failed = False
     queried = {name.lower() for name in field_permission_fields(m.qualified for m in config.mappings)}
     targets, not_permissionable, absent = fls_targets(described, mapped)
@@ -232,6 +236,9 @@ def _object_field_access(snapshot: OrgSnapshot, config: AuditConfig, described: 
             continue
         for label in needed:
             granted_by.update(dict.fromkeys(grants[label]))
+            if expiring_grants(snapshot, grants[label], config.expiry_warning_days):
+                expiring_fields.setdefault(label, []).append(shown)
+                expiring_by.setdefault(label, {}).update(dict.fromkeys(grants[label]))
         for item, field in target.members:
             if item.needs_edit and not field.calculated:
                 read_write += 1
@@ -254,6 +261,13 @@ def _object_field_access(snapshot: OrgSnapshot, config: AuditConfig, described: 
                         sources=tuple(access.edit),
                     )
                 )
+    # One finding per object for soon-expiring field grants, not one per field.
+    for label, fields in expiring_fields.items():
+        warning = expiry_warning(FIELD_ACCESS, snapshot, config, f"Field-level {label} on {join(fields)}",
+                                 tuple(expiring_by[label]), object=described.name)
+        if warning is not None:
+            failed = True
+            findings.append(warning)
     if not failed and read_write + read_only + not_permissionable:
         parts = []
         if read_write:

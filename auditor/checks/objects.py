@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from auditor.checks.base import (
     Check,
+    expiry_warning,
     join,
     missing_sources,
     permission_set_to_edit,
@@ -149,7 +150,10 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
             )
         else:
             granted_by = access.sources_of(needed)
-            findings.append(
+            # Every needed permission must survive: warn when any one of them is held only by expiring grants.
+            expiring = next((w for label in needed if (w := expiry_warning(
+                OBJECT_ACCESS, snapshot, config, f"{label} on {sobject}", access.granted_by(label), object=sobject))), None)
+            findings.append(expiring or
                 OBJECT_ACCESS.finding(
                     Status.PASS,
                     f"{sobject}: {join(needed)} granted ({'; '.join(granted_by)}).",

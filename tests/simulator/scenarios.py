@@ -183,6 +183,19 @@ def expired_assignment() -> FakeOrg:
     return org
 
 
+def expiring_assignment(*, admin: bool = False) -> FakeOrg:
+    """API Enabled comes only from a permission set whose assignment expires (in 2099: recorded cassettes are
+    replayed at the real time, so the scenario is run with --expiry-warning-days 36500 to be "soon" until
+    then). ``admin``: audited from the admin's session with --user."""
+    org = api_via_permission_set()
+    if admin:
+        org.connected_user_id = ADMIN_ID
+    for assignment in org.assignments:
+        if assignment.set_id == SYNC_SET:
+            assignment.expires = "2099-01-31T00:00:00.000+0000"
+    return org
+
+
 def access_via_group(*, aggregate_in_assignment: bool = True) -> FakeOrg:
     """Object access only through a permission set group's aggregate set."""
     org = healthy_org()
@@ -399,6 +412,11 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("api-via-permission-set", api_via_permission_set, description="API Enabled only from a permission set"),
     Scenario("expired-assignment", expired_assignment, ("--user", "hubspot.sync@acme.example.com"),
              description="API Enabled only from a permission set whose assignment expired"),
+    Scenario("expiring-assignment", expiring_assignment, ("--expiry-warning-days", "36500", "--hubspot-allocation", "20000"),
+             description="API Enabled only from a permission set whose assignment expires (within the window)"),
+    Scenario("expiring-assignment-admin", lambda: expiring_assignment(admin=True),
+             ("--user", "hubspot.sync@acme.example.com", "--expiry-warning-days", "36500", "--hubspot-allocation", "20000"),
+             description="the same org audited by an admin with --user"),
     Scenario("access-via-group", access_via_group, description="object access only from a permission set group"),
     Scenario("group-without-aggregate-id", lambda: access_via_group(aggregate_in_assignment=False),
              description="group assignment with empty PermissionSetId: the collector reads the aggregate set"),
