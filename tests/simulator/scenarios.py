@@ -311,6 +311,16 @@ def lookup_chain() -> FakeOrg:
     return org
 
 
+def custom_object_trigger() -> FakeOrg:
+    """lookup_chain() plus an active trigger on the mapped custom object Region__c (TableEnumOrId holds the API
+    name, as real orgs answer [C tests/real_samples/query__ApexTrigger_tooling__v49__mohan.txt])."""
+    org = lookup_chain()
+    org.triggers = [{"Id": "01q5g000000Jk1CAAS", "Name": "RegionRollup", "TableEnumOrId": "Region__c",
+                     "NamespacePrefix": None, "UsageBeforeInsert": False, "UsageAfterInsert": True,
+                     "UsageBeforeUpdate": False, "UsageAfterUpdate": True, "Status": "Active"}]
+    return org
+
+
 def admin_session() -> FakeOrg:
     """healthy_org(), but the session belongs to the admin (who audits the integration user with --user)."""
     org = healthy_org()
@@ -459,6 +469,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              error_body("INVALID_SESSION_ID", "Session expired or invalid"))), description="401 on the first request"),
     Scenario("lookup-chain", lookup_chain, ("--mappings", "{dir}/lookup-mappings.csv"), {"lookup-mappings.csv": LOOKUP_MAPPINGS},
              description="Account.Region__c -> Region__c.Territory__c -> Territory__c without Edit"),
+    Scenario("custom-object-trigger", custom_object_trigger, ("--mappings", "{dir}/lookup-mappings.csv"),
+             {"lookup-mappings.csv": LOOKUP_MAPPINGS}, description="an active trigger on the mapped custom object Region__c"),
     Scenario("admin-audits-integration-user", admin_session,
              ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
              description="an admin session audits the integration user by username (composite references)"),
