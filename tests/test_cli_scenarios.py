@@ -65,6 +65,7 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("hidden-field", (), 1, ["SF_FIELD_PERMISSIONS"], [("field-access", "fail", "Contact.Title"),
                                                       ("field-mappings", "pass", None)]),
     ("describe-disagrees", (), 0, [], [("field-access", "warn", "Contact.Email")]),
+    ("admin-own-session", (), 1, ["SF_FIELD_PERMISSIONS"], [("user-active", "warn", None)]),
     ("license-without-campaign", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Campaign"),
                                                                   ("lookup-access", "fail", "Campaign"),
                                                                   ("object-access", "pass", "Lead")]),
@@ -151,6 +152,25 @@ def test_expiring_assignment_names_the_set_and_the_date(monkeypatch: pytest.Monk
     _, document, _ = audit_json("expiring-assignment")
     finding = next(f for f in document["findings"] if f["check"] == "api-enabled")
     assert "permission set 'HubSpot Sync' expires 2099-01-31" in finding["message"]
+
+
+@pytest.mark.parametrize(("name", "said"), [("unknown-user", "--user nobody@acme.example.com: no such user in this org"),
+                                           ("inactive-user", "--user hubspot.sync@acme.example.com: the user is inactive")])
+def test_a_user_that_cannot_be_audited_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, name: str,
+                                                              said: str) -> None:
+    monkeypatch.chdir(ROOT)
+    code, document, stderr = audit_json(name)
+    assert code == 2 and document == {}
+    lines = [line for line in stderr.strip().splitlines() if not line.startswith("auditor: auditing")]
+    assert len(lines) == 1 and said in lines[0] and "Traceback" not in stderr
+
+
+def test_an_admin_auditing_their_own_session_is_told_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json("admin-own-session")
+    note = next(f for f in document["findings"] if f["check"] == "user-active" and f["status"] == "warn")
+    assert "This audit is of your own session, 'admin@acme.example.com', an administrator" in note["message"]
+    assert "--user" in note["remediation"]
 
 
 def test_lookup_chain_names_the_path(monkeypatch: pytest.MonkeyPatch) -> None:

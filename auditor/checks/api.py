@@ -76,6 +76,23 @@ API_ENABLED = Check(
 )
 
 
+def _own_admin_session(snapshot: OrgSnapshot) -> Finding | None:
+    """Who is audited matters: an administrator auditing their own session (no --user) sees their own access,
+    not the integration user's. Said as a warn at the top of the user's findings."""
+    if not snapshot.audited_connected_user or isinstance(snapshot.sources, Unavailable):
+        return None
+    admin = system_permission_sources(snapshot, "ModifyAllData") or system_permission_sources(snapshot, "ManageUsers")
+    if not admin:
+        return None
+    return USER_ACTIVE.finding(
+        Status.WARN,
+        f"This audit is of your own session, {user_name(snapshot)}, an administrator ({join(admin)}): the verdicts "
+        "are about this user, not about the user HubSpot will connect as.",
+        "Log in as the integration user, or audit it from this session with --user <integration username>.",
+        sources=admin,
+    )
+
+
 def _run_user_active(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
     findings: list[Finding] = []
     user = snapshot.user
@@ -87,6 +104,9 @@ def _run_user_active(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding
                 f"Setup > Users > Users > {user.name} > Edit: tick Active; {_REENTER}.",
             )
         )
+    admin_note = _own_admin_session(snapshot)
+    if admin_note is not None:
+        findings.append(admin_note)
     org = snapshot.org
     if isinstance(org, Unavailable):
         findings.append(USER_ACTIVE.unavailable("the Organization (trial status unknown)", org))

@@ -42,6 +42,8 @@ from auditor.collect.parse import (
     parse_triggers,
     parse_user,
     query_records,
+    UserLookup,
+    audited_user_state,
     user_record,
 )
 from auditor.collect.plan import (
@@ -249,11 +251,14 @@ class _Collection:
         if refusal is not None:
             return refusal
 
+        if target_user is not None and not audited_self and audited_user_state(answers.get("user")) is UserLookup.NO_SUCH_USER:
+            raise UsageError(f"--user {target_user}: no such user in this org")
         user = self.part(answers, "user", "User", user_record)
         if not isinstance(user, Unavailable):
             user = self._user(user, answers)
-        elif target_user is not None and not audited_self and "no such user" in user.reason:
-            raise UsageError(f"--user {target_user}: no such user in this org")
+            if target_user is not None and not audited_self and isinstance(user, UserInfo) and not user.is_active:
+                raise UsageError(f"--user {target_user}: the user is inactive (Salesforce refuses its API sessions); "
+                                 "activate it in Setup > Users > Users, or audit the user HubSpot will connect as")
 
         assignments = self.records(answers, "assignments", "PermissionSetAssignment")
         sources: Any = assignments

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from enum import Enum
 from typing import Any, TypeVar
 
 from auditor.collect.executor import NOT_SENT, Answer, not_json
@@ -193,6 +194,27 @@ def user_record(body: Any) -> dict[str, Any]:
             raise Malformed("no such user")
         return records[0]
     return record
+
+
+class UserLookup(str, Enum):
+    """What the answer to the audited-user subrequest says about that user."""
+
+    FOUND = "found"
+    NO_SUCH_USER = "no_such_user"  # the query by username found no record, or the retrieve by id is 404
+    UNKNOWN = "unknown"  # the answer failed for another reason (outage, refusal): not the user's fault
+
+
+def audited_user_state(answer: Answer | None) -> UserLookup:
+    """Typed reading of the ``user`` subrequest's answer, so an unknown --user is a usage error (exit 2)
+    rather than a screen of errors from the subrequests that depend on it."""
+    if answer is None:
+        return UserLookup.UNKNOWN
+    if answer.status == 404:
+        return UserLookup.NO_SUCH_USER
+    body = answer.body
+    if answer.ok and isinstance(body, dict) and "records" in body:
+        return UserLookup.FOUND if body.get("records") else UserLookup.NO_SUCH_USER
+    return UserLookup.FOUND if answer.ok else UserLookup.UNKNOWN
 
 
 def parse_user(record: Any, profile: dict[str, Any], user_license: dict[str, Any]) -> UserInfo:

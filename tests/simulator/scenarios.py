@@ -328,6 +328,13 @@ def admin_session() -> FakeOrg:
     return org
 
 
+def inactive_integration_user() -> FakeOrg:
+    """An admin session; the integration user it audits with --user is inactive."""
+    org = admin_session()
+    org.users[0].active = False
+    return org
+
+
 def license_without_campaign() -> FakeOrg:
     """The integration user's profile has the "Salesforce Platform" license, which does not include Campaign:
     the profile's set has no Campaign row and no permission set could add one. The license's own
@@ -474,6 +481,12 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("admin-audits-integration-user", admin_session,
              ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
              description="an admin session audits the integration user by username (composite references)"),
+    Scenario("unknown-user", admin_session, ("--user", "nobody@acme.example.com"),
+             description="--user names no user in the org: one line, exit 2"),
+    Scenario("inactive-user", inactive_integration_user, ("--user", "hubspot.sync@acme.example.com"),
+             description="--user names an inactive user: one line, exit 2"),
+    Scenario("admin-own-session", admin_session, ("--hubspot-allocation", "20000"),
+             description="an admin audits their own session without --user"),
     Scenario("license-without-campaign", license_without_campaign,
              description="the integration user's license (Salesforce Platform) does not include Campaign"),
     Scenario("hidden-field", hidden_field, ("--hubspot-allocation", "20000"),
