@@ -174,6 +174,10 @@ class FieldDescribe:
     # reference §2.7]. Field-level security of an address component lives on its compound only.
     compound_field_name: str | None = None
 
+    def custom_name(self) -> bool:
+        """A custom field (API name ending in __c)."""
+        return self.name.lower().endswith("__c")
+
 
 @dataclass(frozen=True)
 class ObjectDescribe:

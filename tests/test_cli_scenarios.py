@@ -59,6 +59,8 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("lookup-chain", (), 1, ["SF_OBJECT_PERMISSIONS"], [("lookup-access", "fail", "Territory__c"),
                                                        ("lookup-access", "pass", "Region__c")]),
     ("custom-object-trigger", (), 1, ["SF_OBJECT_PERMISSIONS"], [("row-lock-risk", "warn", "Region__c")]),
+    ("unmapped-lookup", (), 0, [], [("lookup-access", "warn", "Region__c")]),
+    ("unmapped-lookup-admin", (), 0, [], [("lookup-access", "warn", "Region__c")]),
     ("missing-field-mapping", (), 1, ["MISSING_FIELD_MAPPINGS"], [("field-mappings", "fail", "Contact.Favorite_Color__c")]),
     ("admin-audits-integration-user", (), 0, [], [("api-enabled", "pass", None), ("object-access", "pass", "Campaign"),
                                                   ("field-access", "pass", "Contact")]),

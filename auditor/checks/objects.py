@@ -17,6 +17,7 @@ from auditor.checks.base import (
 from auditor.config import AuditConfig, FieldMapping
 from auditor.model import Finding, Status
 from auditor.permissions import (
+    SPECIAL_OBJECTS,
     ObjectAccess,
     ignored_sources,
     object_access,
@@ -349,8 +350,43 @@ def _run_lookup_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
                     sources=granted_by,
                 )
             )
+    findings += _unmapped_lookups(snapshot, config, {item.target.lower() for item in reached})
     if not findings:
         findings.append(LOOKUP_ACCESS.finding(Status.PASS, "No mapped field is a lookup to another object."))
+    return findings
+
+
+def _unmapped_lookups(snapshot: OrgSnapshot, config: AuditConfig, reached: set[str]) -> list[Finding]:
+    """Custom lookups on synced objects that no mapping names, whose target nothing lets the user read: a warn
+    (the mapped case fails above). HubSpot may still touch them: a record HubSpot writes can require its related
+    records, the "interrelated object" case of HubSpot's object-permissions article [S hubspot-integration.md]."""
+    mapped = {m.qualified.lower() for m in config.mappings}
+    findings: list[Finding] = []
+    who = user_name(snapshot)
+    for requirement in config.objects:
+        described = snapshot.describe(requirement.sobject)
+        if not isinstance(described, ObjectDescribe):
+            continue
+        for field in described.fields:
+            qualified = f"{described.name}.{field.name}"
+            if (field.type != "reference" or not field.custom_name() or qualified.lower() in mapped
+                    or field.polymorphic or len(field.reference_to) != 1):
+                continue
+            target = field.reference_to[0]
+            if target.lower() in reached or target.lower() in SPECIAL_OBJECTS:
+                continue
+            if object_access(snapshot, target).read:
+                continue
+            findings.append(LOOKUP_ACCESS.finding(
+                Status.WARN,
+                f"{qualified} (not mapped) looks up {target}, which {who} cannot read: HubSpot does not sync this "
+                f"lookup, but a record HubSpot writes on {described.name} may need its related {target} record (the "
+                "'interrelated object' case of HubSpot's object permissions article).",
+                f"{_object_fix(snapshot, target, ('Read',))} Or leave it if no HubSpot-synced record uses {field.name}.",
+                object=target,
+                lookup_path=(qualified, target),
+                sources=missing_sources(snapshot),
+            ))
     return findings
 
 

@@ -321,6 +321,17 @@ def custom_object_trigger() -> FakeOrg:
     return org
 
 
+def unmapped_lookup(*, admin: bool = False) -> FakeOrg:
+    """Account has a custom lookup Region__c that no mapping names; the integration user cannot read Region__c."""
+    from tests.simulator.describes import field as describe_field
+
+    org = healthy_org()
+    org.describes["Account"] = {"extra_fields": [describe_field("Region__c", "reference", "Region", reference_to=("Region__c",))]}
+    if admin:
+        org.connected_user_id = ADMIN_ID
+    return org
+
+
 def admin_session() -> FakeOrg:
     """healthy_org(), but the session belongs to the admin (who audits the integration user with --user)."""
     org = healthy_org()
@@ -478,6 +489,11 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              description="Account.Region__c -> Region__c.Territory__c -> Territory__c without Edit"),
     Scenario("custom-object-trigger", custom_object_trigger, ("--mappings", "{dir}/lookup-mappings.csv"),
              {"lookup-mappings.csv": LOOKUP_MAPPINGS}, description="an active trigger on the mapped custom object Region__c"),
+    Scenario("unmapped-lookup", unmapped_lookup, ("--hubspot-allocation", "20000"),
+             description="an unmapped custom lookup on Account leads to Region__c, which the user cannot read"),
+    Scenario("unmapped-lookup-admin", lambda: unmapped_lookup(admin=True),
+             ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
+             description="the same org audited by an admin with --user"),
     Scenario("admin-audits-integration-user", admin_session,
              ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
              description="an admin session audits the integration user by username (composite references)"),
