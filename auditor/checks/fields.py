@@ -261,10 +261,13 @@ def _object_field_access(snapshot: OrgSnapshot, config: AuditConfig, described: 
                         sources=tuple(access.edit),
                     )
                 )
-    # One finding per object for soon-expiring field grants, not one per field.
-    for label, fields in expiring_fields.items():
-        warning = expiry_warning(FIELD_ACCESS, snapshot, config, f"Field-level {label} on {join(fields)}",
-                                 tuple(expiring_by[label]), object=described.name)
+    # One finding per object for soon-expiring field grants, not one per field or per permission.
+    if expiring_fields:
+        labels = join(list(expiring_fields))
+        fields = join(list(dict.fromkeys(f for names in expiring_fields.values() for f in names)))
+        expiring = tuple(dict.fromkeys(g for by in expiring_by.values() for g in by))
+        warning = expiry_warning(FIELD_ACCESS, snapshot, config, f"Field-level {labels} on {fields}", expiring,
+                                 object=described.name)
         if warning is not None:
             failed = True
             findings.append(warning)
