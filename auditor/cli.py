@@ -275,7 +275,7 @@ def _skipped_checks(skip: list[str] | None, settings: dict[str, Any]) -> frozens
 
 def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: int | None,
                   expected_records: int | None, headroom: float | None,
-                  skip: list[str] | None = None) -> AuditConfig:
+                  skip: list[str] | None = None, expiry_days: int | None = None) -> AuditConfig:
     from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
 
     mapping_path = mappings or (Path(settings["mappings"]) if settings.get("mappings") else None)
@@ -290,6 +290,7 @@ def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: i
         hubspot_allocation=allocation if allocation is not None else settings.get("hubspot_allocation"),
         expected_records=expected_records if expected_records is not None else settings.get("expected_records"),
         checks_disabled=_skipped_checks(skip, settings),
+        expiry_warning_days=expiry_days if expiry_days is not None else int(settings.get("expiry_warning_days", 14)),
     )
 
 
@@ -404,6 +405,7 @@ def audit(
     hubspot_allocation: Optional[int] = typer.Option(None, "--hubspot-allocation", min=0, metavar="CALLS", rich_help_panel=INPUTS, help="Salesforce API calls per rolling 24 h allocated to HubSpot (HubSpot: Sync Health, Allocated to HubSpot)."),
     expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, metavar="N", rich_help_panel=INPUTS, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
     headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, metavar="PCT", rich_help_panel=INPUTS, help="Warn when less than this percentage of a limit is left (default 10)."),
+    expiry_warning_days: Optional[int] = typer.Option(None, "--expiry-warning-days", min=0, metavar="DAYS", rich_help_panel=INPUTS, help="Warn when a needed permission comes only from assignments expiring within this many days (default 14, or the expiry_warning_days setting)."),
     config_file: Optional[Path] = ConfigFile,
     output_format: Optional[list[OutputFormat]] = typer.Option(None, "--format", "-f", metavar="FORMAT", rich_help_panel=OUTPUT, help="table (default), json, markdown, junit, csv or sarif. Repeat it with --output-dir for one file each (--output-dir alone writes every format); otherwise the last one wins."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", rich_help_panel=OUTPUT, help="Write the report to this file instead of stdout ('-' is stdout).", dir_okay=False),
@@ -435,7 +437,7 @@ def audit(
         raise UsageError(f"--strategy {strategy}: use {' or '.join(s.value for s in Strategy)}") from None
     started, clock = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0), perf_counter()
     settings = load_settings(config_file)
-    config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip)
+    config = _audit_config(settings, mappings, hubspot_allocation, expected_records, headroom, skip, expiry_warning_days)
     formats = _formats(output_format, output, output_dir)
     threshold = fail_on or FailOn(settings.get("fail_on", FailOn.FAIL.value))
     ignores: tuple[Ignore, ...] = settings.get("ignore", ())

@@ -75,6 +75,8 @@ class AuditConfig:
     calls_per_record: int = 4  # HubSpot's rule of thumb: up to 4 API calls per synced contact
     record_size_kb: int = 2  # Salesforce counts most records as 2 KB of data storage
     checks_disabled: frozenset[str] = field(default_factory=frozenset)
+    # Warn when every grant of a needed permission comes from assignments expiring within this many days.
+    expiry_warning_days: int = 14
 
     def requirement(self, sobject: str) -> ObjectRequirement | None:
         for requirement in self.objects:

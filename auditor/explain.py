@@ -18,7 +18,8 @@ from auditor.permissions import (
     OBJECT_PERMISSIONS,
     PERMISSION_LABELS,
     PermissionDataUnavailable,
-    field_access,
+    carrier_field_access,
+    fls_carrier,
     ignored_notes,
     object_access,
 )
@@ -108,13 +109,18 @@ def _field_lines(snapshot: OrgSnapshot, config: AuditConfig, described: ObjectDe
         f"{' as the audited user' if snapshot.audited_connected_user else ' as the auditing session'})",
     ]
     if not field.permissionable:
-        lines.append("  field-level security does not apply (required or system field): object access decides.")
+        lines.append("  field-level security does not apply (required, system or name field): object access decides.")
         return lines
     if not mappings:
         lines.append("  FieldPermissions are read for mapped fields only: field-level access not collected.")
         return lines
+    carrier = fls_carrier(described, field)
+    if carrier is not field:
+        # Address components have no FieldPermissions rows of their own (reference §2.7).
+        lines.append(f"  field-level security lives on the compound field {described.name}.{carrier.name} "
+                     f"({carrier.label}); grant it there.")
     try:
-        access = field_access(snapshot, qualified)
+        access = carrier_field_access(snapshot, described, field)
     except PermissionDataUnavailable as exc:
         return lines + [f"  field permissions unavailable: {exc}"]
     lines.append(_grants("FLS Read", access.read, access.muted_notes(("Read",))))

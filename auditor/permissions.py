@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from auditor.snapshot import (
+    FieldDescribe,
     MutingRow,
+    ObjectDescribe,
     ObjectPermissionRow,
     OrgSnapshot,
     PermissionSource,
@@ -65,8 +67,6 @@ class PermissionDataUnavailable(ValueError):
     """A permission function was called although the snapshot part it needs is Unavailable."""
 
 
-
-
 # ----------------------------------------------------------------------------- sources
 
 
@@ -98,6 +98,30 @@ def valid_sources(snapshot: OrgSnapshot) -> tuple[PermissionSource, ...]:
     Expiry is judged against ``snapshot.collected_at``; without it every assignment is kept.
     """
     return tuple(source for source, reason in _classified(snapshot) if reason is None)
+
+
+def expiring_grants(snapshot: OrgSnapshot, granted_by: Iterable[str], days: int) -> tuple[tuple[str, str], ...]:
+    """((source display, expiry date), ...) when EVERY one of ``granted_by`` is an assignment expiring within
+    ``days`` of the collection time; () as soon as one grant does not expire soon (or is not an assignment at
+    all, e.g. "activities are readable by every user"), or when the collection time is unknown."""
+    now = parse_timestamp(snapshot.collected_at) if snapshot.collected_at else None
+    grants = tuple(dict.fromkeys(granted_by))
+    if now is None or not grants or isinstance(snapshot.sources, Unavailable):
+        return ()
+    by_display: dict[str, list[PermissionSource]] = {}
+    for source in valid_sources(snapshot):
+        by_display.setdefault(source.display(), []).append(source)
+    found: list[tuple[str, str]] = []
+    for grant in grants:
+        holders = by_display.get(grant.split(" (", 1)[0] if grant not in by_display else grant, [])
+        dates = [parse_timestamp(s.expiration_date) for s in holders if s.expiration_date]
+        if not holders or len(dates) < len(holders) or any(d is None for d in dates):
+            return ()
+        latest = max(d for d in dates if d is not None)
+        if (latest - now).total_seconds() > days * 86400:
+            return ()
+        found.append((grant, latest.date().isoformat()))
+    return tuple(found)
 
 
 def ignored_sources(snapshot: OrgSnapshot) -> tuple[tuple[PermissionSource, str], ...]:
@@ -385,3 +409,70 @@ def field_access(snapshot: OrgSnapshot, qualified_field: str) -> FieldAccess:
         if row.edit and "edit" not in removed:
             edit.setdefault(source.id, source.display())
     return FieldAccess(qualified_field, tuple(read.values()), tuple(edit.values()), _muted_pairs(mutes))
+
+
+# ----------------------------------------------------------------------------- compound fields
+
+# Address components of standard objects, longest first so "CountryCode" wins over "Country".
+_ADDRESS_PARTS = ("GeocodeAccuracy", "CountryCode", "StateCode", "PostalCode", "Longitude", "Latitude", "Country",
+                  "Street", "State", "City")
+# Compound types whose components carry no field-level security of their own [C real recordings, reference §2.7].
+_FLS_COMPOUND_TYPES = frozenset({"address", "location"})
+
+
+def likely_compound(field_name: str) -> str | None:
+    """The compound a field is probably a component of, guessed from its name before any describe:
+    "MailingCity" -> "MailingAddress", "City" -> "Address" (Lead), "Loc__Latitude__s" -> "Loc__c".
+
+    Used only to widen the FieldPermissions query so the compound's rows come back in the same
+    request; the verdict uses describe's ``compoundFieldName``, never this guess.
+    """
+    for suffix in ("__Latitude__s", "__Longitude__s"):
+        if field_name.endswith(suffix):
+            return field_name[: -len(suffix)] + "__c"
+    if "__" in field_name:
+        return None
+    for part in _ADDRESS_PARTS:
+        if field_name.endswith(part):
+            return field_name[: -len(part)] + "Address"
+    return None
+
+
+def field_permission_fields(qualified_fields: Iterable[str]) -> tuple[str, ...]:
+    """The ``Field`` values to read FieldPermissions for: every mapped field and its likely compound."""
+    wanted: dict[str, None] = {}
+    for qualified in qualified_fields:
+        sobject, _, name = qualified.partition(".")
+        wanted[qualified] = None
+        compound = likely_compound(name)
+        if compound is not None:
+            wanted[f"{sobject}.{compound}"] = None
+    return tuple(sorted(wanted))
+
+
+def fls_carrier(described: ObjectDescribe, field: FieldDescribe) -> FieldDescribe:
+    """The field whose FieldPermissions rows decide ``field``'s field-level security: the compound address
+    (or geolocation) field for a component, the field itself otherwise.
+
+    Salesforce keeps the FLS of an address on the compound only: FieldPermissions has rows for
+    Contact.MailingAddress and none for MailingCity, while describe calls MailingCity permissionable and
+    names its compound in compoundFieldName [C real recordings, reference §2.7]. Name components
+    (FirstName, LastName, Salutation) are not permissionable and never reach this function.
+    """
+    if field.compound_field_name and field.compound_field_name.lower() != field.name.lower():
+        compound = described.field(field.compound_field_name)
+        if compound is not None and compound.type in _FLS_COMPOUND_TYPES:
+            return compound
+    return field
+
+
+def carrier_field_access(snapshot: OrgSnapshot, described: ObjectDescribe, field: FieldDescribe) -> FieldAccess:
+    """Field-level security of ``field`` as Salesforce applies it: its compound's rows (reference §2.7),
+    plus any row on the component itself (none are expected; counted if a real org ever has one)."""
+    carrier = fls_carrier(described, field)
+    access = field_access(snapshot, f"{described.name}.{carrier.name}")
+    if carrier is field:
+        return access
+    own = field_access(snapshot, f"{described.name}.{field.name}")
+    return FieldAccess(access.field, _unique((*access.read, *own.read)), _unique((*access.edit, *own.edit)),
+                       tuple(dict.fromkeys((*access.muted, *own.muted))))

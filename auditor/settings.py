@@ -22,7 +22,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "instance_url": str, "username": str, "domain": str, "client_id": str, "private_key_file": str,
     "target_org": str, "api_version": (str, float), "mappings": str, "hubspot_allocation": int,
     "expected_records": int, "headroom_percent": (int, float), "trust_status": bool,
-    "skip": list, "fail_on": str, "ignore": list, "orgs": list, "jobs": int,
+    "skip": list, "fail_on": str, "ignore": list, "orgs": list, "jobs": int, "expiry_warning_days": int,
 }
 FAIL_ON_CHOICES = tuple(choice.value for choice in FailOn)
 _SECRETS = {"password", "access_token", "security_token", "client_secret", "private_key", "token", "secret"}

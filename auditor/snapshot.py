@@ -69,6 +69,7 @@ class UserInfo:
     profile_id: str
     profile_name: str | None
     user_license: str | None  # UserLicense.Name, e.g. "Salesforce"
+    marketing_user: bool | None = None  # User.UserPermissionsMarketingUser (None: not read)
 
 
 class SourceKind(str, Enum):
@@ -146,6 +147,16 @@ class MutingRow:
 
 
 @dataclass(frozen=True)
+class GroupComponent:
+    """One permission set inside a permission set group the user is assigned (PermissionSetGroupComponent,
+    muting sets left out)."""
+
+    group_id: str
+    permission_set_id: str
+    permission_set_name: str | None = None
+
+
+@dataclass(frozen=True)
 class FieldDescribe:
     name: str
     label: str
@@ -159,6 +170,13 @@ class FieldDescribe:
     nillable: bool = True
     defaulted_on_create: bool = False
     polymorphic: bool = False
+    # describe's compoundFieldName: "MailingAddress" for MailingCity, "Name" for FirstName [C real describes,
+    # reference §2.7]. Field-level security of an address component lives on its compound only.
+    compound_field_name: str | None = None
+
+    def custom_name(self) -> bool:
+        """A custom field (API name ending in __c)."""
+        return self.name.lower().endswith("__c")
 
 
 @dataclass(frozen=True)
@@ -306,6 +324,9 @@ class OrgSnapshot:
     # Muting permission sets of the user's permission set groups (read only when the user has group
     # assignments). Absent from snapshots saved before issue 4: they load with no mutings.
     mutings: Part[tuple[MutingRow, ...]] = ()
+    # The permission sets inside the user's permission set groups, read in the same round as the mutings
+    # (only when the user has group assignments): a set inside an assigned group counts as assigned.
+    group_components: Part[tuple[GroupComponent, ...]] = ()
     # The object permissions the user's license allows at most: ObjectPermissions rows whose ParentId is
     # the UserLicense (reference §2.6; what such rows mean is [U], read as a ceiling). Read only when a
     # synced object gets no Read from any of the user's sets, so None = not needed (and absent from

@@ -33,9 +33,11 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from auditor.checks import CHECKS_BY_ID
+from auditor.checks import run_check as engine_run_check
 from auditor.config import AuditConfig
 from auditor.mappings import standard_mappings
 from auditor.model import Finding, Status
+from auditor.permissions import fls_carrier
 from auditor.snapshot import (
     FailureKind,
     FieldDescribe,
@@ -203,25 +205,41 @@ def object_describe(name: str, *fields: FieldDescribe, custom: bool | None = Non
     )
 
 
+def name_parts() -> tuple[FieldDescribe, ...]:
+    """Lead/Contact name parts as real describes answer them: not permissionable, compound "Name"."""
+    return (
+        text_field("FirstName", permissionable=False, compound_field_name="Name"),
+        required_field("LastName", compound_field_name="Name"),
+        text_field("Salutation", "picklist", permissionable=False, compound_field_name="Name"),
+        required_field("Name", createable=False, updateable=False),
+    )
+
+
+def address(prefix: str) -> tuple[FieldDescribe, ...]:
+    """An address's components (permissionable, compoundFieldName set) and its compound field (type address,
+    not createable or updateable), as real describes answer them; FLS rows belong on the compound."""
+    compound = f"{prefix}Address"
+    parts = tuple(
+        text_field(f"{prefix}{part}", type_, compound_field_name=compound)
+        for part, type_ in (("Street", "textarea"), ("City", "string"), ("State", "string"),
+                            ("PostalCode", "string"), ("Country", "string"))
+    )
+    return parts + (text_field(compound, "address", createable=False, updateable=False),)
+
+
 def _standard_describes() -> tuple[tuple[str, Part[ObjectDescribe]], ...]:
     owner_user = lookup_field("OwnerId", "User", required=True)
     describes = (
         object_describe(
             "Lead",
-            text_field("FirstName"),
-            required_field("LastName"),
+            *name_parts(),
             text_field("Email", "email"),
-            text_field("Salutation", "picklist"),
             text_field("Title"),
             required_field("Company"),
             lookup_field("OwnerId", "Group", "User", required=True),
             text_field("Phone", "phone"),
             text_field("Fax", "phone"),
-            text_field("Street", "textarea"),
-            text_field("City"),
-            text_field("State"),
-            text_field("PostalCode"),
-            text_field("Country"),
+            *address(""),
             text_field("Website", "url"),
             text_field("Industry", "picklist"),
             text_field("AnnualRevenue", "currency"),
@@ -235,19 +253,13 @@ def _standard_describes() -> tuple[tuple[str, Part[ObjectDescribe]], ...]:
         object_describe(
             "Contact",
             lookup_field("AccountId", "Account"),
-            text_field("FirstName"),
-            required_field("LastName"),
+            *name_parts(),
             text_field("Email", "email"),
-            text_field("Salutation", "picklist"),
             text_field("Title"),
             owner_user,
             text_field("Phone", "phone"),
             text_field("Fax", "phone"),
-            text_field("MailingStreet", "textarea"),
-            text_field("MailingCity"),
-            text_field("MailingState"),
-            text_field("MailingPostalCode"),
-            text_field("MailingCountry"),
+            *address("Mailing"),
             text_field("LeadSource", "picklist"),
             text_field("Description", "textarea"),
             text_field("HasOptedOutOfEmail", "boolean", nillable=False, defaulted_on_create=True),
@@ -259,9 +271,7 @@ def _standard_describes() -> tuple[tuple[str, Part[ObjectDescribe]], ...]:
             text_field("Phone", "phone"),
             text_field("Industry", "picklist"),
             owner_user,
-            text_field("BillingCity"),
-            text_field("BillingState"),
-            text_field("BillingCountry"),
+            *address("Billing"),
             lookup_field("ParentId", "Account"),
         ),
         object_describe(
@@ -308,10 +318,13 @@ def _standard_field_rows(describes: tuple[tuple[str, Part[ObjectDescribe]], ...]
     by_name = {name: d for name, d in describes if isinstance(d, ObjectDescribe)}
     rows = []
     for mapping in standard_mappings():
-        described = by_name[mapping.sobject].field(mapping.field)
+        describe = by_name[mapping.sobject]
+        described = describe.field(mapping.field)
         assert described is not None, f"factory describe lacks {mapping.qualified}"
         if described.permissionable:
-            rows.append(field_row(HUBSPOT_SYNC_SET_ID, mapping.qualified))
+            # An address component's row is its compound's, as in a real org (reference §2.7).
+            carrier = fls_carrier(describe, described)
+            rows.append(field_row(HUBSPOT_SYNC_SET_ID, f"{mapping.sobject}.{carrier.name}"))
     return tuple(dict.fromkeys(rows))
 
 
@@ -341,6 +354,7 @@ def make_snapshot(**overrides: Any) -> OrgSnapshot:
             profile_id=PROFILE_ID,
             profile_name="Integration User",
             user_license="Salesforce",
+            marketing_user=True,
         ),
         audited_connected_user=True,
         sources=(
@@ -470,8 +484,9 @@ def without_field_describe(snapshot: OrgSnapshot, qualified: str) -> OrgSnapshot
 
 
 def run_check(check_id: str, snapshot: OrgSnapshot | None = None, config: AuditConfig | None = None) -> list[Finding]:
-    """Run one registered check directly (defaults: the healthy snapshot and config)."""
-    return CHECKS_BY_ID[check_id].run(snapshot or make_snapshot(), config or make_config())
+    """Run one registered check as the engine does (its ``requires`` and crash guard included; defaults: the
+    healthy snapshot and config)."""
+    return engine_run_check(CHECKS_BY_ID[check_id], snapshot or make_snapshot(), config or make_config())
 
 
 def with_status(findings: Iterable[Finding], status: Status) -> list[Finding]:

@@ -114,7 +114,7 @@ def test_api_enabled_org_refusal_without_org_info_does_not_guess_the_edition() -
 def test_api_enabled_errors_when_sources_unavailable() -> None:
     snapshot = make_snapshot(sources=unavailable(reason="INVALID_TYPE: sObject type 'PermissionSetAssignment'"))
     finding = one(run_check("api-enabled", snapshot), Status.ERROR)
-    assert "could not read the user's permission sets" in finding.message
+    assert finding.message.startswith("not evaluated: the auditing user cannot read it")
     assert "INVALID_TYPE: sObject type 'PermissionSetAssignment'" in finding.message
     assert "View Setup and Configuration" in finding.remediation
 
@@ -164,7 +164,7 @@ def test_user_active_inactive_user_in_trial_org_reports_both() -> None:
 def test_user_active_errors_when_user_unavailable() -> None:
     snapshot = make_snapshot(user=unavailable(reason="no User row for hubspot@acme.example"))
     finding = one(run_check("user-active", snapshot), Status.ERROR)
-    assert "could not read the integration user: no User row for hubspot@acme.example" in finding.message
+    assert finding.message.startswith("not evaluated: the auditing user cannot read it (no User row for hubspot@acme.example")
 
 
 def test_user_active_errors_when_org_unavailable() -> None:

@@ -76,8 +76,9 @@ def test_daily_api_headroom_fails_on_request_limit_answer_during_the_audit() -> 
 
 def test_daily_api_headroom_errors_when_limits_unavailable() -> None:
     finding = one(run_check("daily-api-headroom", make_snapshot(limits=NO_LIMITS)), Status.ERROR)
-    assert finding.message.startswith("could not read /limits: INSUFFICIENT_ACCESS: /limits requires View Setup")
-    assert "/limits needs View Setup and Configuration" in finding.remediation
+    assert finding.message.startswith(
+        "not evaluated: the auditing user cannot read it (INSUFFICIENT_ACCESS: /limits requires View Setup")
+    assert "View Setup and Configuration" in finding.remediation
 
 
 def test_daily_api_headroom_errors_when_salesforce_left_the_key_out() -> None:
@@ -124,7 +125,7 @@ def test_data_storage_errors_when_salesforce_left_it_out() -> None:
 
 def test_data_storage_errors_when_limits_unavailable() -> None:
     finding = one(run_check("data-storage", make_snapshot(limits=NO_LIMITS)), Status.ERROR)
-    assert "could not read /limits" in finding.message
+    assert finding.message.startswith("not evaluated:") and "/limits requires View Setup" in finding.message
 
 
 # --------------------------------------------------------------------------- file-storage

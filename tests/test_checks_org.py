@@ -58,7 +58,7 @@ def test_row_lock_risk_covers_mapped_objects_outside_the_default_scope() -> None
 def test_row_lock_risk_errors_when_triggers_unavailable() -> None:
     snapshot = make_snapshot(triggers=unavailable(reason="sObject type 'ApexTrigger' is not supported"))
     finding = one(run_check("row-lock-risk", snapshot), Status.ERROR)
-    assert finding.message.startswith("could not read the Apex triggers: sObject type 'ApexTrigger' is not supported")
+    assert finding.message.startswith("not evaluated: the auditing user cannot read it (sObject type 'ApexTrigger' is not supported")
 
 
 # --------------------------------------------------------------------------- org-availability

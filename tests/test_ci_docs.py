@@ -134,7 +134,7 @@ def test_gitlab_job_commands_against_the_simulator(ci_environment: Path) -> None
         assert _run(lines[0]) == 1
     junit = job["artifacts"]["reports"]["junit"]
     root = assert_valid_junit((ci_environment / junit).read_text())
-    assert root.find(".//testcase[@name='field-access[Contact.MailingCountry]']/failure") is not None
+    assert root.find(".//testcase[@name='field-access[Contact.MailingAddress]']/failure") is not None
     assert job["artifacts"]["when"] == "always"
 
 

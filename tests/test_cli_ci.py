@@ -48,7 +48,7 @@ def test_fail_on_from_settings_and_flag_wins(tmp_path: Path) -> None:
 IGNORES = '''
 [[ignore]]
 check = "field-access"
-field = "Contact.MailingCountry"
+field = "Contact.MailingAddress"
 reason = "country arrives from HubSpot only from Q2"
 until = 2999-03-31
 
@@ -85,7 +85,7 @@ def test_ignored_findings_are_reported_with_reason_and_do_not_fail(tmp_path: Pat
     assert isinstance(findings, list)
     ignored = {(f["check"], f["field"] or f["object"]): f["ignored"] for f in findings if f["ignored"]}
     assert ignored == {
-        ("field-access", "Contact.MailingCountry"): {"reason": "country arrives from HubSpot only from Q2",
+        ("field-access", "Contact.MailingAddress"): {"reason": "country arrives from HubSpot only from Q2",
                                                      "until": "2999-03-31"},
         ("field-access", "Lead.Fax"): {"reason": "fax dropped from the mappings", "until": None},
         ("lookup-access", "Campaign"): {"reason": "campaigns come later", "until": None},

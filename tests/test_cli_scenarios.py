@@ -25,11 +25,15 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("healthy", (), 0, [], [("api-enabled", "pass", None), ("object-access", "pass", "Campaign"),
                             ("field-access", "pass", "Contact"), ("hubspot-allocation", "pass", None)]),
     ("demo", (), 1, ["SF_FIELD_PERMISSIONS", "SF_OBJECT_PERMISSIONS"],
-     [("object-access", "fail", "Campaign"), ("field-access", "fail", "Contact.MailingCountry"),
+     [("object-access", "fail", "Campaign"), ("field-access", "fail", "Contact.MailingAddress"),
       ("field-access", "fail", "Lead.Fax"), ("data-storage", "warn", None), ("row-lock-risk", "warn", "Contact"),
       ("api-enabled", "pass", None)]),
     ("api-via-permission-set", (), 0, [], [("api-enabled", "pass", None)]),
     ("expired-assignment", (), 1, ["SF_API_DISABLED"], [("api-enabled", "fail", None)]),
+    ("expiring-assignment", (), 0, [], [("api-enabled", "warn", None)]),
+    ("expiring-assignment-admin", (), 0, [], [("api-enabled", "warn", None)]),
+    # The same recording with a 14-day window: 2099 is not soon.
+    ("expiring-assignment", ("--expiry-warning-days", "14"), 0, [], [("api-enabled", "pass", None)]),
     ("access-via-group", (), 0, [], [("object-access", "pass", "Lead"), ("object-access", "pass", "Opportunity")]),
     ("group-without-aggregate-id", (), 0, [], [("object-access", "pass", "Contact")]),
     ("group-muting-edit", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Contact"),
@@ -37,6 +41,7 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("modify-all-data", (), 0, [], [("object-access", "pass", "Lead"), ("field-access", "pass", "Lead")]),
     ("fls-second-page", (), 1, ["SF_FIELD_PERMISSIONS"], [("field-access", "fail", "Opportunity.Amount")]),
     ("api-disabled", (), 1, ["SF_API_DISABLED"], [("api-enabled", "fail", None)]),
+    ("request-limit-refused", (), 1, ["SF_API_LIMIT_EXCEEDED"], [("daily-api-headroom", "fail", None)]),
     ("api-limit-exhausted", (), 1, ["SF_API_LIMIT_EXCEEDED"], [("daily-api-headroom", "fail", None)]),
     ("storage-full", (), 1, ["SF_STORAGE_LIMIT"], [("data-storage", "fail", None)]),
     ("org-unavailable", (), 1, ["SF_ORG_UNAVAILABLE"], [("org-availability", "fail", None)]),
@@ -45,13 +50,24 @@ CASES: list[tuple[str, tuple[str, ...], int, list[str], list[Expected]]] = [
     ("unknown-error", (), 1, ["UNKNOWN_ERROR"], [("unexpected-answers", "fail", None), ("daily-api-headroom", "error", None)]),
     ("row-lock-risk", (), 0, [], [("row-lock-risk", "warn", "Lead"), ("row-lock-risk", "warn", "Contact")]),
     ("hubspot-package-unassigned", (), 1, ["SF_OBJECT_PERMISSIONS"], [("hubspot-permission-set", "fail", None)]),
-    ("no-setup-access", (), 3, [], [("object-access", "error", "Lead"), ("daily-api-headroom", "error", None)]),
+    ("hubspot-set-via-group", (), 0, [], [("hubspot-permission-set", "pass", None)]),
+    ("hubspot-set-via-group-admin", (), 0, [], [("hubspot-permission-set", "pass", None)]),
+    ("not-marketing-user", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Campaign"),
+                                                            ("object-access", "pass", "Lead")]),
+    ("not-marketing-user-admin", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Campaign")]),
+    ("no-setup-access", (), 3, [], [("object-access", "error", None), ("daily-api-headroom", "error", None)]),
     ("lookup-chain", (), 1, ["SF_OBJECT_PERMISSIONS"], [("lookup-access", "fail", "Territory__c"),
                                                        ("lookup-access", "pass", "Region__c")]),
+    ("custom-object-trigger", (), 1, ["SF_OBJECT_PERMISSIONS"], [("row-lock-risk", "warn", "Region__c")]),
+    ("unmapped-lookup", (), 0, [], [("lookup-access", "warn", "Region__c")]),
+    ("unmapped-lookup-admin", (), 0, [], [("lookup-access", "warn", "Region__c")]),
     ("missing-field-mapping", (), 1, ["MISSING_FIELD_MAPPINGS"], [("field-mappings", "fail", "Contact.Favorite_Color__c")]),
     ("admin-audits-integration-user", (), 0, [], [("api-enabled", "pass", None), ("object-access", "pass", "Campaign"),
                                                   ("field-access", "pass", "Contact")]),
+    ("hidden-field", (), 1, ["SF_FIELD_PERMISSIONS"], [("field-access", "fail", "Contact.Title"),
+                                                      ("field-mappings", "pass", None)]),
     ("describe-disagrees", (), 0, [], [("field-access", "warn", "Contact.Email")]),
+    ("admin-own-session", (), 1, ["SF_FIELD_PERMISSIONS"], [("user-active", "warn", None)]),
     ("license-without-campaign", (), 1, ["SF_OBJECT_PERMISSIONS"], [("object-access", "fail", "Campaign"),
                                                                   ("lookup-access", "fail", "Campaign"),
                                                                   ("object-access", "pass", "Lead")]),
@@ -100,6 +116,64 @@ def test_api_disabled_says_which_case(monkeypatch: pytest.MonkeyPatch) -> None:
     finding = next(f for f in document["findings"] if f["check"] == "api-enabled")
     assert "API_DISABLED_FOR_ORG" in finding["message"]
     assert "API Enabled" in finding["remediation"]
+
+
+def test_demo_names_the_compound_and_the_mapped_components(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real orgs keep address FLS on the compound only (reference §2.7): one finding for the compound."""
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json("demo")
+    failing = [f for f in document["findings"] if f["check"] == "field-access" and f["status"] == "fail"]
+    address = next(f for f in failing if f["field"] == "Contact.MailingAddress")
+    assert ("Contact.MailingAddress (mapped: MailingCity, MailingCountry, MailingPostalCode, MailingState, "
+            "MailingStreet)") in address["message"]
+    assert "for Mailing Address (MailingAddress)." in address["remediation"]
+    assert not any((f["field"] or "").startswith("Contact.Mailing") and f["field"] != "Contact.MailingAddress"
+                   for f in failing)
+
+
+@pytest.mark.parametrize("name", ("hubspot-set-via-group", "hubspot-set-via-group-admin"))
+def test_hubspot_set_via_a_group_is_attributed_to_the_group(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json(name)
+    finding = next(f for f in document["findings"] if f["check"] == "hubspot-permission-set")
+    assert finding["sources"] == ["permission set 'HubSpot Integration Permissions' via permission set group "
+                                  "'HubSpot Access'"]
+
+
+@pytest.mark.parametrize("name", ("not-marketing-user", "not-marketing-user-admin"))
+def test_marketing_user_fix_says_where_to_tick_it(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json(name)
+    finding = next(f for f in document["findings"] if f["check"] == "object-access" and f["object"] == "Campaign")
+    assert "is not a Marketing User" in finding["message"]
+    assert "Setup > Users > Users > HubSpot Sync > Edit: tick Marketing User" in finding["remediation"]
+
+
+def test_expiring_assignment_names_the_set_and_the_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json("expiring-assignment")
+    finding = next(f for f in document["findings"] if f["check"] == "api-enabled")
+    assert "permission set 'HubSpot Sync' expires 2099-01-31" in finding["message"]
+
+
+@pytest.mark.parametrize(("name", "said"), [("unknown-user", "--user nobody@acme.example.com: no such user in this org"),
+                                           ("inactive-user", "--user hubspot.sync@acme.example.com: the user is inactive")])
+def test_a_user_that_cannot_be_audited_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch, name: str,
+                                                              said: str) -> None:
+    monkeypatch.chdir(ROOT)
+    code, document, stderr = audit_json(name)
+    assert code == 2 and document == {}
+    lines = [line for line in stderr.strip().splitlines()
+             if not line.startswith(("auditor: auditing", "auditor: replaying"))]
+    assert len(lines) == 1 and said in lines[0] and "Traceback" not in stderr
+
+
+def test_an_admin_auditing_their_own_session_is_told_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    _, document, _ = audit_json("admin-own-session")
+    note = next(f for f in document["findings"] if f["check"] == "user-active" and f["status"] == "warn")
+    assert "This audit is of your own session, 'admin@acme.example.com', an administrator" in note["message"]
+    assert "--user" in note["remediation"]
 
 
 def test_lookup_chain_names_the_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -168,5 +242,6 @@ def test_an_incomplete_audit_says_why_in_one_line(monkeypatch: pytest.MonkeyPatc
     code, _, stderr = audit_json("no-setup-access")
     assert code == 3
     reason = stderr.strip().splitlines()[-1]
-    assert reason.startswith("auditor: could not complete: could not read the user's permission sets")
+    assert reason.startswith("auditor: could not complete: not evaluated: the auditing user cannot read it "
+                             "(PermissionSetAssignment: HTTP 400 INVALID_TYPE")
     assert "View Setup and Configuration" in reason

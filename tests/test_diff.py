@@ -99,7 +99,7 @@ def test_cli_diff_regression_fix_and_no_change(tmp_path: Path) -> None:
     document = json.loads(worse.stdout)
     assert document["regressed"] is True
     assert {(c["check"], c["field"] or c["object"]) for c in document["new_failures"]} == {
-        ("field-access", "Contact.MailingCountry"), ("field-access", "Lead.Fax"),
+        ("field-access", "Contact.MailingAddress"), ("field-access", "Lead.Fax"),
         ("lookup-access", "Campaign"), ("object-access", "Campaign")}
     better = run_cli("diff", str(demo), str(healthy), "-f", "markdown")
     assert better.exit_code == 0

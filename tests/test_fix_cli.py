@@ -31,7 +31,7 @@ def test_demo_writes_a_deployable_fragment(tmp_path: Path) -> None:
     assert _files(out) == [SET_FILE, "manifest/package.xml", "sfdx-project.json"]
     root = ET.parse(out / SET_FILE).getroot()
     fields = {e.findtext(f"{NS}field"): e.findtext(f"{NS}editable") for e in root.iter(f"{NS}fieldPermissions")}
-    assert fields == {"Contact.MailingCountry": "true", "Lead.Fax": "true"}
+    assert fields == {"Contact.MailingAddress": "true", "Lead.Fax": "true"}
     objects = {e.findtext(f"{NS}object"): (e.findtext(f"{NS}allowRead"), e.findtext(f"{NS}allowEdit"),
                                            e.findtext(f"{NS}allowCreate")) for e in root.iter(f"{NS}objectPermissions")}
     assert objects == {"Campaign": ("true", "true", "false")}
@@ -170,7 +170,7 @@ def test_explain_field_has_verdict_and_fix() -> None:
     result = run_cli("explain", "Contact.MailingCountry", "--replay", "cassettes/demo.yaml")
     assert result.exit_code == 0, result.stderr
     assert "Verdict: fail (SF_FIELD_PERMISSIONS)" in result.stdout
-    assert "grant field Contact.MailingCountry: Read, Edit" in result.stdout
+    assert "grant field Contact.MailingAddress: Read, Edit" in result.stdout
 
 
 def test_explain_json() -> None:

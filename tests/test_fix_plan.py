@@ -35,13 +35,6 @@ from tests.factory import (
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class CompoundField(FieldDescribe):
-    """A describe field with ``compoundFieldName`` (the collector may not keep it yet)."""
-
-    compound_field_name: str | None = None
-
-
 def _profile(*permissions: str) -> Callable[[OrgSnapshot], OrgSnapshot]:
     def change(snapshot: OrgSnapshot) -> OrgSnapshot:
         assert isinstance(snapshot.sources, tuple)
@@ -164,9 +157,9 @@ def _with_compound_address(snapshot: OrgSnapshot) -> OrgSnapshot:
     fields = []
     for field in described.fields:
         if field.name.startswith("Mailing"):
-            fields.append(CompoundField(**dataclasses.asdict(field), compound_field_name="MailingAddress"))
+            fields.append(dataclasses.replace(field, compound_field_name="MailingAddress"))
         elif field.name in ("FirstName", "LastName", "Salutation"):
-            fields.append(CompoundField(**{**dataclasses.asdict(field), "permissionable": False}, compound_field_name="Name"))
+            fields.append(dataclasses.replace(field, permissionable=False, compound_field_name="Name"))
         else:
             fields.append(field)
     fields.append(text_field("MailingAddress", "address", createable=False, updateable=False))

@@ -27,6 +27,8 @@ def test_explain_field_over_the_demo_cassette(monkeypatch: pytest.MonkeyPatch) -
     assert _line(out, "FLS Edit:").endswith("nothing grants it")
     assert "permissionable: yes; calculated: no" in out
     assert "HubSpot needs Read, Edit" in out and "contacts.country, two_way" in out
+    # Address components carry no FLS of their own: the compound's grants are shown (reference §2.7).
+    assert "field-level security lives on the compound field Contact.MailingAddress (Mailing Address)" in out
 
 
 def test_explain_object_over_the_demo_cassette(monkeypatch: pytest.MonkeyPatch) -> None:

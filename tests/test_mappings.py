@@ -87,8 +87,8 @@ def test_an_empty_mapping_file_is_the_missing_mappings_suspension(tmp_path: Path
 
 
 def test_direction_decides_whether_edit_is_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """In the demo org Contact.MailingCountry is read-only: a Salesforce -> HubSpot mapping is fine,
-    a two-way one is not."""
+    """In the demo org Contact.MailingAddress (the compound carrying MailingCountry's FLS) is read-only:
+    a Salesforce -> HubSpot mapping of MailingCountry is fine, a two-way one is not."""
     monkeypatch.chdir(tmp_path)
     demo = str(ROOT / "cassettes" / "demo.yaml")
     one_way = write(tmp_path, "one-way.csv", HEADER + "contacts,country,Contact,MailingCountry,salesforce_to_hubspot\n")
@@ -97,7 +97,7 @@ def test_direction_decides_whether_edit_is_needed(tmp_path: Path, monkeypatch: p
     def field_status(path: Path) -> str:
         report = json.loads(run_cli("audit", "--replay", demo, "--mappings", str(path), "-f", "json").stdout)
         return next(f["status"] for f in report["findings"]
-                    if f["check"] == "field-access" and f["field"] in ("Contact.MailingCountry", None)
+                    if f["check"] == "field-access" and f["field"] in ("Contact.MailingAddress", None)
                     and f["object"] == "Contact")
 
     assert field_status(one_way) == "pass"

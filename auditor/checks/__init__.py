@@ -7,7 +7,7 @@ stable contract: they appear in every report, in ``--disable`` style options and
 from __future__ import annotations
 
 from auditor.checks.api import API_ENABLED, USER_ACTIVE
-from auditor.checks.base import Check
+from auditor.checks.base import Check, not_evaluated, unmet_requirement
 from auditor.checks.fields import FIELD_ACCESS, FIELD_MAPPINGS
 from auditor.checks.limits import (
     DAILY_API_HEADROOM,
@@ -53,10 +53,17 @@ CHECKS_BY_ID: dict[str, Check] = {check.id: check for check in CHECKS}
 _RUNS_WITHOUT_API = frozenset({API_ENABLED.id, TRUST_STATUS.id})
 
 
-def _run_one(check: Check, snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
-    if snapshot.api_refusal is not None and check.id not in _RUNS_WITHOUT_API:
-        message = f"not evaluated: Salesforce refused API access ({snapshot.api_refusal.error_code})"
-        return [check.finding(Status.ERROR, message, "Fix the api-enabled finding, then re-run the audit.")]
+def run_check(check: Check, snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
+    """One check's findings: a single "not evaluated: <cause>" error when an input it requires could not
+    be read (or Salesforce refused API access), else what it finds; a crash is an error, never a pass."""
+    if snapshot.api_refusal is not None:
+        if check.id not in _RUNS_WITHOUT_API:
+            message = f"not evaluated: Salesforce refused API access ({snapshot.api_refusal.error_code})"
+            return [check.finding(Status.ERROR, message, "Fix the api-enabled finding, then re-run the audit.")]
+    else:
+        unmet = unmet_requirement(snapshot, check.requires)
+        if unmet is not None:
+            return [not_evaluated(check, snapshot, unmet)]
     try:
         return check.run(snapshot, config)
     except Exception as exc:  # a crashed check must never count as a pass
@@ -75,9 +82,9 @@ def evaluate(snapshot: OrgSnapshot, config: AuditConfig) -> tuple[Finding, ...]:
         finding
         for check in CHECKS
         if check.id not in config.checks_disabled
-        for finding in _run_one(check, snapshot, config)
+        for finding in run_check(check, snapshot, config)
     ]
     return tuple(sorted(findings, key=Finding.sort_key))
 
 
-__all__ = ["CHECKS", "CHECKS_BY_ID", "Check", "evaluate"]
+__all__ = ["CHECKS", "CHECKS_BY_ID", "Check", "evaluate", "run_check"]

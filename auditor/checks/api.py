@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from auditor.checks.base import (
     Check,
+    expiry_warning,
     join,
     missing_sources,
     permission_set_to_edit,
@@ -12,7 +13,7 @@ from auditor.checks.base import (
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
 from auditor.permissions import system_permission_sources
-from auditor.snapshot import OrgInfo, OrgSnapshot, Unavailable
+from auditor.snapshot import OrgInfo, OrgSnapshot, Unavailable, UserInfo
 from auditor.suspensions import Suspension
 
 _REENTER = "then re-enter the Salesforce credentials in HubSpot"
@@ -48,11 +49,10 @@ def _run_api_enabled(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding
             return [API_ENABLED.finding(Status.FAIL, message, remediation)]
         return [API_ENABLED.finding(Status.FAIL, f"{said}.{edition}", _grant_api_enabled(snapshot))]
 
-    if isinstance(snapshot.sources, Unavailable):
-        return [API_ENABLED.unavailable("the user's permission sets", snapshot.sources)]
     granted = system_permission_sources(snapshot, "ApiEnabled")
     if granted:
-        return [API_ENABLED.finding(Status.PASS, f"API Enabled is granted by {join(granted)}.", sources=granted)]
+        expiring = expiry_warning(API_ENABLED, snapshot, config, "API Enabled", granted)
+        return [expiring or API_ENABLED.finding(Status.PASS, f"API Enabled is granted by {join(granted)}.", sources=granted)]
     return [
         API_ENABLED.finding(
             Status.FAIL,
@@ -72,15 +72,31 @@ API_ENABLED = Check(
         f"Sets > <set> > System Permissions); {_REENTER}."
     ),
     run=_run_api_enabled,
+    requires=("sources",),
 )
+
+
+def _own_admin_session(snapshot: OrgSnapshot) -> Finding | None:
+    """Who is audited matters: an administrator auditing their own session (no --user) sees their own access,
+    not the integration user's. Said as a warn at the top of the user's findings."""
+    if not snapshot.audited_connected_user or isinstance(snapshot.sources, Unavailable):
+        return None
+    admin = system_permission_sources(snapshot, "ModifyAllData") or system_permission_sources(snapshot, "ManageUsers")
+    if not admin:
+        return None
+    return USER_ACTIVE.finding(
+        Status.WARN,
+        f"This audit is of your own session, {user_name(snapshot)}, an administrator ({join(admin)}): the verdicts "
+        "are about this user, not about the user HubSpot will connect as.",
+        "Log in as the integration user, or audit it from this session with --user <integration username>.",
+        sources=admin,
+    )
 
 
 def _run_user_active(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
     findings: list[Finding] = []
     user = snapshot.user
-    if isinstance(user, Unavailable):
-        findings.append(USER_ACTIVE.unavailable("the integration user", user))
-    elif not user.is_active:
+    if isinstance(user, UserInfo) and not user.is_active:
         findings.append(
             USER_ACTIVE.finding(
                 Status.FAIL,
@@ -88,6 +104,9 @@ def _run_user_active(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding
                 f"Setup > Users > Users > {user.name} > Edit: tick Active; {_REENTER}.",
             )
         )
+    admin_note = _own_admin_session(snapshot)
+    if admin_note is not None:
+        findings.append(admin_note)
     org = snapshot.org
     if isinstance(org, Unavailable):
         findings.append(USER_ACTIVE.unavailable("the Organization (trial status unknown)", org))
@@ -117,4 +136,5 @@ USER_ACTIVE = Check(
     title="The integration user is active and the org is not a trial",
     remediation="Activate the integration user (Setup > Users > Users > <user> > Edit: Active); use a paid org.",
     run=_run_user_active,
+    requires=("user",),
 )

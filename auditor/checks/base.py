@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
-from auditor.permissions import NOTHING_GRANTS_IT, ignored_notes, valid_sources
+from auditor.permissions import NOTHING_GRANTS_IT, expiring_grants, ignored_notes, valid_sources
 from auditor.snapshot import (
     FailureKind,
     OrgSnapshot,
@@ -20,11 +21,21 @@ from auditor.snapshot import (
 from auditor.suspensions import Suspension
 
 
+# The snapshot parts a check can declare it needs. "describes" means the describe step as a whole: unmet
+# when no describe in scope could be read for a reason other than access (one object's failure stays
+# that object's finding).
+SnapshotPart = Literal["org", "user", "sources", "object_permissions", "field_permissions", "describes", "limits",
+                       "triggers", "hubspot_package"]
+
+
 @dataclass(frozen=True)
 class Check:
     """One registered check: a stable id (public contract), its suspension, and a pure function.
 
     ``remediation`` is the general fix, shown in the check list; findings carry the concrete one.
+    ``requires`` names the snapshot parts ``run`` reads unguarded: when one of them is Unavailable the
+    engine (auditor/checks/__init__.py) emits a single "not evaluated: <cause>" error instead of running
+    it, so one outage or refusal gives one finding per check, never one per object or field.
     """
 
     id: str
@@ -32,6 +43,7 @@ class Check:
     title: str
     remediation: str
     run: Callable[[OrgSnapshot, AuditConfig], list[Finding]]
+    requires: tuple[SnapshotPart, ...] = ()
 
     def finding(
         self,
@@ -74,6 +86,90 @@ class Check:
             object=object,
             field=field,
         )
+
+
+def unmet_requirement(snapshot: OrgSnapshot, requires: tuple[SnapshotPart, ...]) -> Unavailable | None:
+    """The first required part of ``snapshot`` that could not be read, if any."""
+    for name in requires:
+        if name == "describes":
+            parts = [described for _, described in snapshot.describes]
+            unread = [p for p in parts if isinstance(p, Unavailable)]
+            if parts and len(unread) == len(parts) and all(p.kind is not FailureKind.NO_ACCESS for p in unread):
+                return unread[0]
+            continue
+        part = getattr(snapshot, name)
+        if isinstance(part, Unavailable):
+            return part
+    return None
+
+
+# How a "not evaluated" finding names its cause, by failure kind.
+_CAUSES = {
+    FailureKind.ORG_UNAVAILABLE: "org unavailable",
+    FailureKind.SERVER_ERROR: "Salesforce server error",
+    FailureKind.API_LIMIT: "the org's API request limit is exceeded",
+    FailureKind.API_DISABLED: "Salesforce refused API access",
+    FailureKind.NO_ACCESS: "the auditing user cannot read it",
+    FailureKind.UNEXPECTED: "an answer the auditor does not understand",
+}
+# The check that reports each cause itself: the not-evaluated finding points there.
+_CAUSE_OWNERS = {
+    FailureKind.ORG_UNAVAILABLE: "org-availability",
+    FailureKind.SERVER_ERROR: "server-errors",
+    FailureKind.API_LIMIT: "daily-api-headroom",
+    FailureKind.UNEXPECTED: "unexpected-answers",
+}
+
+
+def root_cause(snapshot: OrgSnapshot, part: Unavailable) -> FailureKind:
+    """The failure behind ``part``: its own kind, or for a part skipped because something else failed
+    (NOT_COLLECTED), the kind of the first answer that never recovered."""
+    if part.kind is not FailureKind.NOT_COLLECTED:
+        return part.kind
+    unrecovered = [e.kind for e in snapshot.service_events if not e.recovered]
+    return unrecovered[0] if unrecovered else FailureKind.NOT_COLLECTED
+
+
+def _short_detail(part: Unavailable) -> str:
+    """The reason; for an outage or server error just "PermissionSetAssignment: HTTP 503": the page text is
+    quoted once, by the cause's own finding."""
+    reason = part.reason.removeprefix("not collected: ")
+    answer = " ".join(str(x) for x in (part.http_status and f"HTTP {part.http_status}", part.error_code) if x)
+    if not answer or part.kind not in (FailureKind.ORG_UNAVAILABLE, FailureKind.SERVER_ERROR):
+        return reason if len(reason) <= 160 else reason[:157] + "..."
+    what = reason.partition(": ")[0]
+    return f"{what}: {answer}" if what and not what.startswith("HTTP") else answer
+
+
+def not_evaluated(check: Check, snapshot: OrgSnapshot, part: Unavailable) -> Finding:
+    """The one finding of a check whose required input could not be read: "not evaluated: <cause>"."""
+    kind = root_cause(snapshot, part)
+    cause = _CAUSES.get(kind, "an input could not be read")
+    detail = _short_detail(part)
+    owner = _CAUSE_OWNERS.get(kind)
+    hint = retry_hint(Unavailable(kind, part.reason))
+    if owner is not None and owner != check.id:
+        hint = f"See the {owner} finding. {hint}"
+    return check.finding(Status.ERROR, f"not evaluated: {cause} ({detail})", hint)
+
+
+def expiry_warning(check: Check, snapshot: OrgSnapshot, config: AuditConfig, what: str,
+                   granted_by: tuple[str, ...], *, object: str | None = None) -> Finding | None:
+    """The warn when every grant of ``what`` comes from assignments expiring within
+    ``config.expiry_warning_days``: HubSpot loses the permission on that date (names the sets and dates)."""
+    expiring = expiring_grants(snapshot, granted_by, config.expiry_warning_days)
+    if not expiring:
+        return None
+    listed = "; ".join(f"{grant} expires {date}" for grant, date in expiring)
+    return check.finding(
+        Status.WARN,
+        f"{what} for {user_name(snapshot)} comes only from assignments expiring within "
+        f"{config.expiry_warning_days} days ({listed}): HubSpot loses it then.",
+        "Setup > Users > Permission Sets > <set> > Manage Assignments: edit the assignment's expiration date (or "
+        "remove it), or grant the permission through an assignment that does not expire.",
+        object=object,
+        sources=tuple(grant for grant, _ in expiring),
+    )
 
 
 def describe_unavailable(part: Unavailable) -> str:

@@ -8,7 +8,7 @@ the initial sync costs ``expected_records * calls_per_record`` API calls and
 
 from __future__ import annotations
 
-from auditor.checks.base import Check, describe_event, percent
+from auditor.checks.base import Check, describe_event, not_evaluated, percent
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
 from auditor.snapshot import FailureKind, LimitValue, OrgSnapshot, Unavailable
@@ -57,15 +57,19 @@ def _read_limit(check: Check, snapshot: OrgSnapshot, key: str, when_absent: str,
 
 
 def _run_daily_api_headroom(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
-    findings = [
-        DAILY_API_HEADROOM.finding(
+    # One cause, one finding: every refused request of the audit is the same exhausted allocation.
+    refused = [event for event in snapshot.service_events if event.kind is FailureKind.API_LIMIT]
+    findings = []
+    if refused:
+        more = f" ({len(refused) - 1} more request{'s' if len(refused) > 2 else ''} refused the same way)" if len(refused) > 1 else ""
+        findings.append(DAILY_API_HEADROOM.finding(
             Status.FAIL,
-            f"During the audit {describe_event(event)}: the org is over its API limits.",
+            f"During the audit {describe_event(refused[0])}{more}: the org is over its API limits.",
             _SET_ALLOCATION,
-        )
-        for event in snapshot.service_events
-        if event.kind is FailureKind.API_LIMIT
-    ]
+        ))
+    if isinstance(snapshot.limits, Unavailable):
+        # Refused for the same reason: already said. Otherwise the one "not evaluated" of every limits check.
+        return findings or [not_evaluated(DAILY_API_HEADROOM, snapshot, snapshot.limits)]
     daily = _read_limit(DAILY_API_HEADROOM, snapshot, "DailyApiRequests", "the API headroom is unknown.", _LIMITS_HINT)
     if isinstance(daily, Finding):
         return findings + [daily]
@@ -150,6 +154,7 @@ DATA_STORAGE = Check(
     title="Data storage has room for the records the sync creates",
     remediation=_FREE_STORAGE,
     run=_run_data_storage,
+    requires=("limits",),
 )
 
 FILE_STORAGE = Check(
@@ -158,6 +163,7 @@ FILE_STORAGE = Check(
     title="File storage is not full",
     remediation=_FREE_STORAGE,
     run=_run_file_storage,
+    requires=("limits",),
 )
 
 

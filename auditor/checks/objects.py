@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from auditor.checks.base import (
     Check,
+    expiry_warning,
     join,
     missing_sources,
     permission_set_to_edit,
@@ -16,6 +17,7 @@ from auditor.checks.base import (
 from auditor.config import AuditConfig, FieldMapping
 from auditor.model import Finding, Status
 from auditor.permissions import (
+    SPECIAL_OBJECTS,
     ObjectAccess,
     ignored_sources,
     object_access,
@@ -37,11 +39,8 @@ _SHARING_SENSITIVE = ("lead", "contact", "account", "opportunity")
 
 
 def _inputs_error(check: Check, snapshot: OrgSnapshot, sobject: str) -> Finding | None:
-    """The error finding when an input that object access depends on could not be read."""
-    if isinstance(snapshot.sources, Unavailable):
-        return check.unavailable("the user's permission sets", snapshot.sources, object=sobject)
-    if isinstance(snapshot.object_permissions, Unavailable):
-        return check.unavailable("ObjectPermissions", snapshot.object_permissions, object=sobject)
+    """The error finding when an input that object access on ``sobject`` depends on could not be read (the
+    permission parts are the check's ``requires``: the engine reports those once)."""
     if sobject.lower() == "user" and isinstance(snapshot.user, Unavailable):
         # Whether the integration user is an internal user decides Read on User.
         return check.unavailable("the integration user", snapshot.user, object=sobject)
@@ -132,6 +131,10 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
                 )
             )
             continue
+        marketing = _marketing_user_gate(snapshot, sobject, needed)
+        if marketing is not None:
+            findings.append(marketing)
+            continue
         missing = access.missing(needed)
         if missing:
             muted, fix, muted_by = _muting(access, sobject, missing, _object_fix(snapshot, sobject, missing))
@@ -148,7 +151,10 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
             )
         else:
             granted_by = access.sources_of(needed)
-            findings.append(
+            # Every needed permission must survive: warn when any one of them is held only by expiring grants.
+            expiring = next((w for label in needed if (w := expiry_warning(
+                OBJECT_ACCESS, snapshot, config, f"{label} on {sobject}", access.granted_by(label), object=sobject))), None)
+            findings.append(expiring or
                 OBJECT_ACCESS.finding(
                     Status.PASS,
                     f"{sobject}: {join(needed)} granted ({'; '.join(granted_by)}).",
@@ -171,6 +177,28 @@ def _run_object_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
                 )
             )
     return findings + _stale_groups(snapshot)
+
+
+def _marketing_user_gate(snapshot: OrgSnapshot, sobject: str, needed: tuple[str, ...]) -> Finding | None:
+    """Campaign Create/Edit need the user's Marketing User checkbox: without it Salesforce lets no user create
+    or edit campaigns, whatever the object permissions say [S admin-and-sync-facts §3.8]. Read from the User
+    record, so the user's own session and an admin's --user audit agree. Unknown (not read): no claim."""
+    user = snapshot.user
+    gated = tuple(label for label in needed if label in ("Create", "Edit"))
+    if sobject.lower() != "campaign" or not gated or not isinstance(user, UserInfo) or user.marketing_user is not False:
+        return None
+    access = object_access(snapshot, sobject)
+    also = access.missing(needed)
+    extra = f" Object permissions lack {join(also)} too: {_object_fix(snapshot, sobject, also)}" if also else ""
+    return OBJECT_ACCESS.finding(
+        Status.FAIL,
+        f"{user_name(snapshot)} is not a Marketing User: Salesforce lets no user without the Marketing User checkbox "
+        f"create or edit campaigns, whatever the object permissions say, so HubSpot cannot {join(gated)} Campaign "
+        "records or add campaign members.",
+        f"Setup > Users > Users > {user.name} > Edit: tick Marketing User (General Information), then Save.{extra}",
+        object=sobject,
+        sources=(f"User.UserPermissionsMarketingUser is false for {user_name(snapshot)}",),
+    )
 
 
 def _stale_groups(snapshot: OrgSnapshot) -> list[Finding]:
@@ -203,6 +231,7 @@ OBJECT_ACCESS = Check(
         "> Edit: enable the missing permissions."
     ),
     run=_run_object_access,
+    requires=("sources", "object_permissions"),
 )
 
 
@@ -321,8 +350,43 @@ def _run_lookup_access(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
                     sources=granted_by,
                 )
             )
+    findings += _unmapped_lookups(snapshot, config, {item.target.lower() for item in reached})
     if not findings:
         findings.append(LOOKUP_ACCESS.finding(Status.PASS, "No mapped field is a lookup to another object."))
+    return findings
+
+
+def _unmapped_lookups(snapshot: OrgSnapshot, config: AuditConfig, reached: set[str]) -> list[Finding]:
+    """Custom lookups on synced objects that no mapping names, whose target nothing lets the user read: a warn
+    (the mapped case fails above). HubSpot may still touch them: a record HubSpot writes can require its related
+    records, the "interrelated object" case of HubSpot's object-permissions article [S hubspot-integration.md]."""
+    mapped = {m.qualified.lower() for m in config.mappings}
+    findings: list[Finding] = []
+    who = user_name(snapshot)
+    for requirement in config.objects:
+        described = snapshot.describe(requirement.sobject)
+        if not isinstance(described, ObjectDescribe):
+            continue
+        for field in described.fields:
+            qualified = f"{described.name}.{field.name}"
+            if (field.type != "reference" or not field.custom_name() or qualified.lower() in mapped
+                    or field.polymorphic or len(field.reference_to) != 1):
+                continue
+            target = field.reference_to[0]
+            if target.lower() in reached or target.lower() in SPECIAL_OBJECTS:
+                continue
+            if object_access(snapshot, target).read:
+                continue
+            findings.append(LOOKUP_ACCESS.finding(
+                Status.WARN,
+                f"{qualified} (not mapped) looks up {target}, which {who} cannot read: HubSpot does not sync this "
+                f"lookup, but a record HubSpot writes on {described.name} may need its related {target} record (the "
+                "'interrelated object' case of HubSpot's object permissions article).",
+                f"{_object_fix(snapshot, target, ('Read',))} Or leave it if no HubSpot-synced record uses {field.name}.",
+                object=target,
+                lookup_path=(qualified, target),
+                sources=missing_sources(snapshot),
+            ))
     return findings
 
 
@@ -335,6 +399,7 @@ LOOKUP_ACCESS = Check(
         "object> > Edit: enable Read and Edit."
     ),
     run=_run_lookup_access,
+    requires=("sources", "object_permissions", "describes"),
 )
 
 
@@ -343,10 +408,24 @@ LOOKUP_ACCESS = Check(
 _HUBSPOT_SET = "HubSpot Integration Permissions"
 
 
+def _via_groups(snapshot: OrgSnapshot, set_ids: tuple[str, ...], label: str) -> tuple[str, ...]:
+    """"permission set 'HubSpot Integration Permissions' via permission set group 'X'" for each valid group
+    assignment whose group contains one of ``set_ids``: a component of an assigned group is assigned
+    [C Salesforce Help, permission set groups]. Muting does not matter here: it removes permissions, and
+    object-access and field-access judge those from the group's aggregate set."""
+    components = snapshot.group_components
+    if isinstance(components, Unavailable):
+        return ()
+    groups = {s.group_id: s for s in valid_sources(snapshot) if s.kind is SourceKind.GROUP and s.group_id}
+    return tuple(dict.fromkeys(
+        f"permission set '{label}' via {groups[c.group_id].display()}"
+        for c in components if c.permission_set_id in set_ids and c.group_id in groups
+    ))
+
+
 def _run_hubspot_permission_set(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
     package = snapshot.hubspot_package
-    if isinstance(package, Unavailable):
-        return [HUBSPOT_PERMISSION_SET.unavailable("the installed packages", package)]
+    assert not isinstance(package, Unavailable)  # required: the engine reports it once
     if not package.installed:
         return [
             HUBSPOT_PERMISSION_SET.finding(
@@ -357,6 +436,7 @@ def _run_hubspot_permission_set(snapshot: OrgSnapshot, config: AuditConfig) -> l
         return [HUBSPOT_PERMISSION_SET.unavailable("the user's permission sets", snapshot.sources)]
     label = package.permission_set_label or _HUBSPOT_SET
     assigned = tuple(s.display() for s in valid_sources(snapshot) if s.id in package.permission_set_ids)
+    assigned += _via_groups(snapshot, package.permission_set_ids, label)
     if assigned:
         return [
             HUBSPOT_PERMISSION_SET.finding(
@@ -371,6 +451,17 @@ def _run_hubspot_permission_set(snapshot: OrgSnapshot, config: AuditConfig) -> l
         if source.id in package.permission_set_ids
     ]
     found = "" if package.permission_set_ids else f" (no permission set labelled '{label}' was found in the org)"
+    groups = [src for src in valid_sources(snapshot) if src.kind is SourceKind.GROUP]
+    if isinstance(snapshot.group_components, Unavailable) and groups and package.permission_set_ids:
+        # It may sit inside one of the user's groups: do not cry wolf on an unreadable answer.
+        return [HUBSPOT_PERMISSION_SET.finding(
+            Status.WARN,
+            f"The '{label}' permission set is not assigned to {user_name(snapshot)} directly, and the components of "
+            f"{join([g.display() for g in groups])} could not be read ({snapshot.group_components.reason}): it may "
+            "be assigned through a group.",
+            f"Setup > Users > Permission Set Groups > <group> > Permission Sets in Group: check that '{label}' is "
+            f"there, or assign it directly (Setup > Users > Permission Sets > {label} > Manage Assignments).",
+        )]
     return [
         HUBSPOT_PERMISSION_SET.finding(
             Status.FAIL,
@@ -393,4 +484,5 @@ HUBSPOT_PERMISSION_SET = Check(
         "user: Setup > Users > Permission Sets > HubSpot Integration Permissions > Manage Assignments."
     ),
     run=_run_hubspot_permission_set,
+    requires=("hubspot_package",),
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from auditor.checks.base import Check, describe_event, join
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
-from auditor.snapshot import FailureKind, OrgInfo, OrgSnapshot, Trigger, Unavailable
+from auditor.snapshot import FailureKind, OrgInfo, OrgSnapshot, ServiceEvent, Trigger, Unavailable
 from auditor.suspensions import Suspension
 
 # --------------------------------------------------------------------------- row-lock-risk
@@ -19,8 +19,7 @@ def _trigger_text(trigger: Trigger) -> str:
 def _run_row_lock_risk(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
     """A risk, never a certainty: row locks happen only when writes collide, so this never fails."""
     triggers = snapshot.triggers
-    if isinstance(triggers, Unavailable):
-        return [ROW_LOCK_RISK.unavailable("the Apex triggers", triggers)]
+    assert not isinstance(triggers, Unavailable)  # required: the engine reports it once
     scope = config.objects_in_scope()
     by_object: dict[str, list[Trigger]] = {name: [] for name in scope}
     in_scope = {name.lower(): name for name in scope}  # Salesforce names are case-insensitive
@@ -52,6 +51,7 @@ ROW_LOCK_RISK = Check(
         "Triggers); if HubSpot reports the org locked, clear the suspension once the other update finishes."
     ),
     run=_run_row_lock_risk,
+    requires=("triggers",),
 )
 
 
@@ -63,7 +63,17 @@ def _outage_check(check: Check, snapshot: OrgSnapshot, kind: FailureKind, what: 
     events = [e for e in snapshot.service_events if e.kind is kind]
     if not events:
         return [check.finding(Status.PASS, f"No {what} during the audit.")]
-    quoted = "; ".join(describe_event(e) + (" (a retry succeeded)" if e.recovered else "") for e in events)
+    # One cause, one finding: an outage answers every request alike, so each distinct answer is quoted once
+    # (the most telling one, e.g. the maintenance page over a bare status) and the rest counted.
+    groups: dict[tuple[int | None, str | None, bool], list[ServiceEvent]] = {}
+    for event in events:
+        groups.setdefault((event.http_status, event.error_code, event.recovered), []).append(event)
+    quoted = "; ".join(
+        describe_event(max(group, key=lambda e: len(e.message)))
+        + (" (a retry succeeded)" if recovered else "")
+        + (f" ({len(group) - 1} more answer{'s' if len(group) > 2 else ''} like it)" if len(group) > 1 else "")
+        for (_, _, recovered), group in groups.items()
+    )
     if any(not e.recovered for e in events):
         return [check.finding(Status.FAIL, f"Salesforce gave {what} during the audit: {quoted}.", fix)]
     return [check.finding(Status.WARN, f"Salesforce gave {what} during the audit, then recovered: {quoted}.", fix)]

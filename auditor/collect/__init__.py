@@ -29,6 +29,7 @@ from auditor.collect.parse import (
     next_records_url,
     parse_describe,
     parse_field_permissions,
+    parse_group_components,
     parse_hubspot_package,
     parse_limits,
     parse_mutings,
@@ -39,6 +40,8 @@ from auditor.collect.parse import (
     parse_triggers,
     parse_user,
     query_records,
+    UserLookup,
+    audited_user_state,
     user_record,
 )
 from auditor.collect.plan import (
@@ -51,11 +54,12 @@ from auditor.collect.plan import (
 from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, UsageError, session_rejected
-from auditor.permissions import objects_without_read
+from auditor.permissions import field_permission_fields, objects_without_read
 from auditor.snapshot import (
     ApiRefusal,
     ApiUsage,
     FailureKind,
+    GroupComponent,
     MutingRow,
     ObjectPermissionRow,
     OrgInfo,
@@ -267,11 +271,14 @@ class _Collection:
         if refusal is not None:
             return refusal
 
+        if target_user is not None and not audited_self and audited_user_state(answers.get("user")) is UserLookup.NO_SUCH_USER:
+            raise UsageError(f"--user {target_user}: no such user in this org")
         user = self.part(answers, "user", "User", user_record)
         if not isinstance(user, Unavailable):
             user = self._user(user, answers)
-        elif target_user is not None and not audited_self and "no such user" in user.reason:
-            raise UsageError(f"--user {target_user}: no such user in this org")
+            if target_user is not None and not audited_self and isinstance(user, UserInfo) and not user.is_active:
+                raise UsageError(f"--user {target_user}: the user is inactive (Salesforce refuses its API sessions); "
+                                 "activate it in Setup > Users > Users, or audit the user HubSpot will connect as")
 
         assignments = self.records(answers, "assignments", "PermissionSetAssignment")
         sources: Any = assignments
@@ -280,11 +287,12 @@ class _Collection:
             self.records(answers, "field_permissions", "FieldPermissions") if "field_permissions" in answers else []
         )
         mutings: tuple[MutingRow, ...] | Unavailable = ()
+        components: tuple[GroupComponent, ...] | Unavailable = ()
         if not isinstance(assignments, Unavailable):
             sources = self.parsed(assignments, "PermissionSetAssignment", parse_sources)
             if not isinstance(sources, Unavailable):
                 sources, object_rows, field_rows = self._group_fallback(assignments, sources, object_rows, field_rows)
-                mutings = self._mutings(assignments)
+                mutings, components = self._mutings(assignments)
         object_permissions = self.parsed(object_rows, "ObjectPermissions", parse_object_permissions)
         field_permissions = self.parsed(field_rows, "FieldPermissions", parse_field_permissions)
         triggers = self.parsed(self.records(answers, "triggers", "ApexTrigger"), "ApexTrigger", parse_triggers)
@@ -311,6 +319,7 @@ class _Collection:
             collected_at=_now(),
             api_usage=_usage(self.target.session),
             mutings=mutings,
+            group_components=components,
         )
         ceiling = self._license_ceiling(snapshot, answers)
         if ceiling is None:
@@ -358,7 +367,7 @@ class _Collection:
         })
         if not missing:
             return sources, object_rows, field_rows
-        fields = sorted({m.qualified for m in self.config.mappings})
+        fields = list(field_permission_fields(m.qualified for m in self.config.mappings))
         answers = self.executor.run(plan_group_aggregates(self.target.api_version, missing, fields))
         group_sets = self.records(answers, "group_sets", "permission set group aggregates")
         more_objects = self.records(answers, "group_object_permissions", "ObjectPermissions (groups)")
@@ -374,9 +383,10 @@ class _Collection:
             field_rows if isinstance(field_rows, Unavailable) else field_rows + more_fields)
         return tuple(sources) + tuple(extra), combined_objects, combined_fields
 
-    def _mutings(self, assignments: list[dict[str, Any]]) -> tuple[MutingRow, ...] | Unavailable:
-        """The muting sets of the user's permission set groups: a second round, sent only when the
-        user has group assignments (so an audit without groups costs nothing more)."""
+    def _mutings(self, assignments: list[dict[str, Any]]
+                 ) -> tuple[tuple[MutingRow, ...] | Unavailable, tuple[GroupComponent, ...] | Unavailable]:
+        """The muting sets of the user's permission set groups, and the groups' permission sets: a second
+        round, sent only when the user has group assignments (so an audit without groups costs nothing more)."""
         labels: dict[str, str] = {}
         for a in assignments:
             group_id = a.get("PermissionSetGroupId")
@@ -386,16 +396,19 @@ class _Collection:
             label = (group.get("MasterLabel") or group.get("DeveloperName")) if isinstance(group, dict) else None
             labels[group_id] = label if isinstance(label, str) else group_id
         if not labels:
-            return ()
-        fields = sorted({m.qualified for m in self.config.mappings})
+            return (), ()
+        fields = list(field_permission_fields(m.qualified for m in self.config.mappings))
         answers = self.executor.run(plan_mutings(self.target.api_version, sorted(labels), fields))
         components = self.records(answers, "muting_components", "PermissionSetGroupComponent")
         object_rows = self.records(answers, "muting_object_permissions", "ObjectPermissions (muting sets)")
         field_rows: list[dict[str, Any]] | Unavailable = (
             self.records(answers, "muting_field_permissions", "FieldPermissions (muting sets)") if fields else [])
+        members: tuple[GroupComponent, ...] | Unavailable = (
+            components if isinstance(components, Unavailable) else
+            parse_part(Answer(200, components), "PermissionSetGroupComponent", parse_group_components))
         for part in (components, object_rows, field_rows):
             if isinstance(part, Unavailable):
-                return part
+                return part, members
         assert not isinstance(components, Unavailable) and not isinstance(object_rows, Unavailable)
         assert not isinstance(field_rows, Unavailable)
         result: tuple[MutingRow, ...] | Unavailable = parse_part(
@@ -403,7 +416,7 @@ class _Collection:
             lambda _: parse_mutings(components, object_rows, field_rows, labels))
         if isinstance(result, Unavailable):
             self._failed("muting permission sets", result)
-        return result
+        return result, members
 
     def _refusal(self, answers: list[Answer]) -> OrgSnapshot | None:
         refused = _api_refusal(answers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from enum import Enum
 from typing import Any, TypeVar
 
 from auditor.collect.executor import NOT_SENT, Answer, not_json
@@ -18,6 +19,7 @@ from auditor.snapshot import (
     FailureKind,
     FieldDescribe,
     FieldPermissionRow,
+    GroupComponent,
     HubSpotPackage,
     Limits,
     LimitValue,
@@ -195,6 +197,27 @@ def user_record(body: Any) -> dict[str, Any]:
     return record
 
 
+class UserLookup(str, Enum):
+    """What the answer to the audited-user subrequest says about that user."""
+
+    FOUND = "found"
+    NO_SUCH_USER = "no_such_user"  # the query by username found no record, or the retrieve by id is 404
+    UNKNOWN = "unknown"  # the answer failed for another reason (outage, refusal): not the user's fault
+
+
+def audited_user_state(answer: Answer | None) -> UserLookup:
+    """Typed reading of the ``user`` subrequest's answer, so an unknown --user is a usage error (exit 2)
+    rather than a screen of errors from the subrequests that depend on it."""
+    if answer is None:
+        return UserLookup.UNKNOWN
+    if answer.status == 404:
+        return UserLookup.NO_SUCH_USER
+    body = answer.body
+    if answer.ok and isinstance(body, dict) and "records" in body:
+        return UserLookup.FOUND if body.get("records") else UserLookup.NO_SUCH_USER
+    return UserLookup.FOUND if answer.ok else UserLookup.UNKNOWN
+
+
 def parse_user(record: Any, profile: dict[str, Any], user_license: dict[str, Any]) -> UserInfo:
     """The User record plus the names from the profile and license answers (those may be missing:
     a user without access to Profile still gets audited, with the names unknown)."""
@@ -210,6 +233,8 @@ def parse_user(record: Any, profile: dict[str, Any], user_license: dict[str, Any
         profile_id=_str(user, "ProfileId"),
         profile_name=profile_name if isinstance(profile_name, str) else None,
         user_license=license_name if isinstance(license_name, str) else None,
+        marketing_user=user.get("UserPermissionsMarketingUser") if isinstance(
+            user.get("UserPermissionsMarketingUser"), bool) else None,
     )
 
 
@@ -256,6 +281,7 @@ def parse_describe(body: Any) -> ObjectDescribe:
             nillable=_bool(item, "nillable", True),
             defaulted_on_create=_bool(item, "defaultedOnCreate", False),
             polymorphic=_bool(item, "polymorphicForeignKey", False),
+            compound_field_name=_opt_str(item, "compoundFieldName"),
         ))
     return ObjectDescribe(
         name=_str(document, "name"),
@@ -415,6 +441,19 @@ def _is_muting(component: dict[str, Any]) -> bool:
         return kind == "MutingPermissionSet"
     set_id = component.get("PermissionSetId")
     return isinstance(set_id, str) and set_id.startswith(MUTING_SET_PREFIX)
+
+
+def parse_group_components(components: list[dict[str, Any]]) -> tuple[GroupComponent, ...]:
+    """The permission sets (not muting sets) inside the user's groups, from PermissionSetGroupComponent."""
+    result = []
+    for component in components:
+        if _is_muting(component):
+            continue
+        related = component.get("PermissionSet")
+        name = related.get("Name") if isinstance(related, dict) else None
+        result.append(GroupComponent(_str(component, "PermissionSetGroupId"), _str(component, "PermissionSetId"),
+                                     name if isinstance(name, str) else None))
+    return tuple(result)
 
 
 def parse_mutings(components: list[dict[str, Any]], object_rows: list[dict[str, Any]], field_rows: list[dict[str, Any]],

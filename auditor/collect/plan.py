@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from auditor.config import AuditConfig
+from auditor.permissions import field_permission_fields
 
 _NO_SCOPE = AuditConfig(objects=(), mappings=())
 
 HUBSPOT_NAMESPACE = "HubSpot_Inc"  # [S] field API names in public code; reference §2.11 step 7
 
-# Objects whose activity/owner semantics mean ApexTrigger.TableEnumOrId holds their name. Custom
-# objects' triggers carry the object's Id instead, so the trigger query covers standard objects.
-_CUSTOM_SUFFIXES = ("__c", "__mdt", "__e", "__x", "__b")
 
-_USER_FIELDS = "Id,Username,Name,IsActive,UserType,ProfileId"
+# UserPermissionsMarketingUser: without the Marketing User checkbox no user can create or edit campaigns,
+# whatever the object permissions say [S admin-and-sync-facts §3.8].
+_USER_FIELDS = "Id,Username,Name,IsActive,UserType,ProfileId,UserPermissionsMarketingUser"
 _ORG_FIELDS = "Id,Name,OrganizationType,InstanceName,IsSandbox,TrialExpirationDate,NamespacePrefix"
 # The columns parse.parse_object_permissions / parse_field_permissions read: one definition each.
 OBJECT_PERMISSIONS_SELECT = (
@@ -108,15 +108,18 @@ def plan_audit(config: AuditConfig, version: str, org_id: str, user_id: str | No
     # user's sets rarely hold more than a page of object rows.
     subs.append(SubRequest("object_permissions", query_url(version,
         f"{OBJECT_PERMISSIONS_SELECT} WHERE ParentId IN {assigned}"), True))
-    fields = sorted({m.qualified for m in config.mappings})
+    # Mapped fields plus their likely compounds: an address component's FLS lives on its compound
+    # (reference §2.7), so Contact.MailingAddress is read beside Contact.MailingCity in the same query.
+    fields = list(field_permission_fields(m.qualified for m in config.mappings))
     if fields:
         subs.append(SubRequest("field_permissions", query_url(version,
             f"{FIELD_PERMISSIONS_SELECT} "
             f"WHERE ParentId IN {assigned} AND Field IN {_in_list(fields)}"), True))
-    standard = [o for o in objects if not o.endswith(_CUSTOM_SUFFIXES)]
+    # ApexTrigger.TableEnumOrId holds the API name for custom objects as for standard ones
+    # [C tests/real_samples/query__ApexTrigger_tooling__v49__mohan.txt], so every object in scope is asked for.
     subs.append(SubRequest("triggers", query_url(version,
         "SELECT Name, TableEnumOrId, NamespacePrefix, UsageBeforeInsert, UsageAfterInsert, UsageBeforeUpdate, "
-        f"UsageAfterUpdate FROM ApexTrigger WHERE Status = 'Active' AND TableEnumOrId IN {_in_list(standard)}"), True))
+        f"UsageAfterUpdate FROM ApexTrigger WHERE Status = 'Active' AND TableEnumOrId IN {_in_list(objects)}"), True))
     subs.append(SubRequest("hubspot_package", query_url(version,
         "SELECT Id, Name, Label, NamespacePrefix FROM PermissionSet "
         f"WHERE NamespacePrefix = {soql_literal(HUBSPOT_NAMESPACE)}"), True))

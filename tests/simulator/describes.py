@@ -13,7 +13,7 @@ _SOAP_TYPES = {
     "id": "tns:ID", "reference": "tns:ID", "string": "xsd:string", "picklist": "xsd:string",
     "textarea": "xsd:string", "email": "xsd:string", "phone": "xsd:string", "url": "xsd:string",
     "boolean": "xsd:boolean", "datetime": "xsd:dateTime", "date": "xsd:date", "currency": "xsd:double",
-    "double": "xsd:double", "int": "xsd:int", "multipicklist": "xsd:string",
+    "double": "xsd:double", "int": "xsd:int", "multipicklist": "xsd:string", "address": "urn:address",
 }
 _LENGTHS = {"id": 18, "reference": 18, "string": 255, "picklist": 255, "textarea": 32000, "email": 80,
             "phone": 40, "url": 255, "multipicklist": 4099}
@@ -25,8 +25,10 @@ KEY_PREFIXES = {"Lead": "00Q", "Contact": "003", "Account": "001", "Opportunity"
 def field(name: str, type_: str, label: str | None = None, *, reference_to: tuple[str, ...] = (),
           required: bool = False, permissionable: bool | None = None, calculated: bool = False,
           createable: bool = True, updateable: bool = True, defaulted: bool = False,
-          custom: bool | None = None, relationship_name: str | None = None) -> dict[str, Any]:
-    """One DescribeFieldResult. Required and system fields are not permissionable [C §1.4]."""
+          custom: bool | None = None, relationship_name: str | None = None,
+          compound: str | None = None) -> dict[str, Any]:
+    """One DescribeFieldResult. Required and system fields are not permissionable [C §1.4]; ``compound``
+    is describe's compoundFieldName (an address component's compound, or "Name" for a name part)."""
     is_custom = name.endswith("__c") if custom is None else custom
     polymorphic = len(reference_to) > 1
     if type_ == "reference" and relationship_name is None:
@@ -36,7 +38,7 @@ def field(name: str, type_: str, label: str | None = None, *, reference_to: tupl
         "aggregatable": type_ not in ("textarea",), "aiPredictionField": False, "autoNumber": False,
         "byteLength": length * 3 if length else (18 if type_ in ("id", "reference") else 0),
         "calculated": calculated, "calculatedFormula": "TODAY() - DATEVALUE(CreatedDate)" if calculated else None,
-        "cascadeDelete": False, "caseSensitive": False, "compoundFieldName": None, "controllerName": None,
+        "cascadeDelete": False, "caseSensitive": False, "compoundFieldName": compound, "controllerName": None,
         "createable": createable and not calculated, "custom": is_custom, "defaultValue": None,
         "defaultValueFormula": None, "defaultedOnCreate": defaulted, "dependentPicklist": False,
         "deprecatedAndHidden": False, "digits": 9 if type_ == "int" else 0, "displayLocationInDecimal": False,
@@ -48,13 +50,39 @@ def field(name: str, type_: str, label: str | None = None, *, reference_to: tupl
         "nameField": name == "Name", "namePointing": polymorphic, "nillable": not required and type_ != "boolean",
         "permissionable": (not required and type_ != "id") if permissionable is None else permissionable,
         "picklistValues": [], "polymorphicForeignKey": polymorphic,
-        "precision": 18 if type_ == "currency" else 0, "queryByDistance": False, "referenceTargetField": None,
+        "precision": 18 if type_ == "currency" else 0, "queryByDistance": type_ == "address", "referenceTargetField": None,
         "referenceTo": list(reference_to), "relationshipName": relationship_name, "relationshipOrder": None,
         "restrictedDelete": False, "restrictedPicklist": False, "scale": 2 if type_ == "currency" else 0,
         "searchPrefilterable": type_ == "reference", "soapType": _SOAP_TYPES[type_], "sortable": type_ != "textarea",
         "type": type_, "unique": False, "updateable": updateable and not calculated,
         "writeRequiresMasterRead": False,
     }
+
+
+def name_fields() -> list[dict[str, Any]]:
+    """Lead and Contact name parts, as real describes answer them: not permissionable, compound "Name"
+    [C real describes, tests/real_samples/describe__Contact__cumulusci.json]."""
+    return [
+        field("LastName", "string", "Last Name", required=True, compound="Name"),
+        field("FirstName", "string", "First Name", permissionable=False, compound="Name"),
+        field("Salutation", "picklist", permissionable=False, compound="Name"),
+        field("Name", "string", "Full Name", required=True, createable=False, updateable=False),
+    ]
+
+
+def address_fields(prefix: str, label: str, *, compound: str | None = None) -> list[dict[str, Any]]:
+    """An address's components and its compound field, as real describes answer them: every component
+    permissionable with compoundFieldName naming the compound; the compound of type address,
+    permissionable, neither createable nor updateable [C real describes, reference §2.7]. FieldPermissions
+    rows exist for the compound only (tests/real_samples/query__FieldPermissions__semijoin_v49__mohan.txt)."""
+    compound = compound or f"{prefix}Address"
+    spaced = f"{label} " if label else ""
+    parts = [("Street", "textarea", "Street"), ("City", "string", "City"), ("State", "string", "State/Province"),
+             ("PostalCode", "string", "Zip/Postal Code"), ("Country", "string", "Country"),
+             ("Latitude", "double", "Latitude"), ("Longitude", "double", "Longitude"),
+             ("GeocodeAccuracy", "picklist", "Geocode Accuracy")]
+    return [field(f"{prefix}{part}", type_, f"{spaced}{text}", compound=compound) for part, type_, text in parts] + [
+        field(compound, "address", f"{spaced}Address" if label else "Address", createable=False, updateable=False)]
 
 
 def system_fields() -> list[dict[str, Any]]:
@@ -71,10 +99,8 @@ def system_fields() -> list[dict[str, Any]]:
 
 STANDARD_FIELDS: dict[str, list[dict[str, Any]]] = {
     "Lead": [
-        field("LastName", "string", "Last Name", required=True), field("FirstName", "string", "First Name"),
-        field("Salutation", "picklist"), field("Title", "string"), field("Company", "string", required=True),
-        field("Street", "textarea"), field("City", "string"), field("State", "string", "State/Province"),
-        field("PostalCode", "string", "Zip/Postal Code"), field("Country", "string"), field("Phone", "phone", "Business Phone"),
+        *name_fields(), field("Title", "string"), field("Company", "string", required=True),
+        *address_fields("", ""), field("Phone", "phone", "Business Phone"),
         field("Fax", "phone", "Business Fax"), field("Email", "email"), field("Website", "url"),
         field("Description", "textarea"), field("LeadSource", "picklist", "Lead Source"),
         field("Status", "picklist", required=True, defaulted=True), field("Industry", "picklist"),
@@ -85,23 +111,20 @@ STANDARD_FIELDS: dict[str, list[dict[str, Any]]] = {
         field("Days_Open__c", "double", "Days Open", calculated=True),
     ],
     "Contact": [
-        field("LastName", "string", "Last Name", required=True), field("FirstName", "string", "First Name"),
-        field("Salutation", "picklist"), field("Title", "string"),
+        *name_fields(), field("Title", "string"),
         field("AccountId", "reference", "Account ID", reference_to=("Account",)),
         field("OwnerId", "reference", "Owner ID", reference_to=("User",), required=True, defaulted=True),
         field("Phone", "phone", "Business Phone"), field("Fax", "phone", "Business Fax"),
-        field("MailingStreet", "textarea", "Mailing Street"), field("MailingCity", "string", "Mailing City"),
-        field("MailingState", "string", "Mailing State/Province"), field("MailingPostalCode", "string", "Mailing Zip/Postal Code"),
-        field("MailingCountry", "string", "Mailing Country"), field("Email", "email"),
+        *address_fields("Mailing", "Mailing"), *address_fields("Other", "Other"), field("Email", "email"),
         field("LeadSource", "picklist", "Lead Source"), field("Description", "textarea", "Contact Description"),
         field("HasOptedOutOfEmail", "boolean", "Email Opt Out"),
     ],
     "Account": [
-        field("Name", "string", "Account Name", required=True), field("Website", "url"), field("Phone", "phone"),
+        field("Name", "string", "Account Name", required=True, compound="Name"), field("Website", "url"),
+        field("Phone", "phone"),
         field("Industry", "picklist"),
         field("OwnerId", "reference", "Owner ID", reference_to=("User",), required=True, defaulted=True),
-        field("BillingCity", "string", "Billing City"), field("BillingState", "string", "Billing State/Province"),
-        field("BillingCountry", "string", "Billing Country"),
+        *address_fields("Billing", "Billing"), *address_fields("Shipping", "Shipping"),
     ],
     "Opportunity": [
         field("Name", "string", required=True), field("StageName", "picklist", "Stage", required=True),

@@ -82,6 +82,7 @@ class FakeUser:
     profile_id: str
     active: bool = True
     user_type: str = "Standard"
+    marketing_user: bool = True
 
 
 @dataclass
@@ -284,7 +285,8 @@ class FakeOrg:
             user = next((u for u in self.users if u.id == record_id), None)
             if user:
                 record = {"Id": user.id, "Username": user.username, "Name": user.name, "IsActive": user.active,
-                          "UserType": user.user_type, "ProfileId": user.profile_id}
+                          "UserType": user.user_type, "ProfileId": user.profile_id,
+                          "UserPermissionsMarketingUser": user.marketing_user}
         elif sobject == "Profile" and record_id in self.profiles:
             name, license_id = self.profiles[record_id]
             record = {"Id": record_id, "Name": name, "UserLicenseId": license_id}
@@ -388,7 +390,8 @@ class FakeOrg:
     def _q_User(self, soql: str) -> list[dict[str, Any]]:
         username = self._literal(soql, "Username")
         return [{"attributes": self._attributes("User", u.id), "Id": u.id, "Username": u.username, "Name": u.name,
-                 "IsActive": u.active, "UserType": u.user_type, "ProfileId": u.profile_id}
+                 "IsActive": u.active, "UserType": u.user_type, "ProfileId": u.profile_id,
+                 "UserPermissionsMarketingUser": u.marketing_user}
                 for u in self.users if u.username == username]
 
     def _set_fields(self, s: PermSet, prefix: str = "") -> dict[str, Any]:

@@ -68,9 +68,19 @@ def field_row(parent: str, qualified: str, *, edit: bool = True) -> dict[str, An
 
 
 def permissionable_mapped_fields() -> list[str]:
-    """Mapped fields Salesforce lets permission sets control (required/system ones it does not)."""
-    required = {f"{o}.{f['name']}" for o, fields in STANDARD_FIELDS.items() for f in fields if not f["permissionable"]}
-    return sorted({m.qualified for m in standard_mappings()} - required)
+    """The fields whose FieldPermissions rows decide the mapped fields: required, system and name fields
+    have none, and an address component has none of its own: its compound (Contact.MailingAddress) has
+    the row, as in a real org [C tests/real_samples/query__FieldPermissions__semijoin_v49__mohan.txt]."""
+    carriers = set()
+    for mapping in standard_mappings():
+        fields = {f["name"]: f for f in STANDARD_FIELDS.get(mapping.sobject, [])}
+        described = fields.get(mapping.field)
+        if described is None or not described["permissionable"]:
+            continue
+        compound = fields.get(described["compoundFieldName"] or "")
+        name = compound["name"] if compound is not None and compound["type"] == "address" else mapping.field
+        carriers.add(f"{mapping.sobject}.{name}")
+    return sorted(carriers)
 
 
 def limits(api_remaining: int = 141_230, data_remaining: int = 6_120, file_remaining: int = 18_000) -> dict[str, Any]:
@@ -146,7 +156,7 @@ def demo_org() -> FakeOrg:
         if row["SobjectType"] == "Campaign":
             row["PermissionsEdit"] = False
             row["PermissionsModifyAllRecords"] = False
-    _read_only(org, "Contact.MailingCountry")
+    _read_only(org, "Contact.MailingAddress")  # every Mailing* component with it
     _without_field(org, "Lead.Fax")
     org.limits = limits(data_remaining=612)
     org.triggers = [{"Id": "01q5g000000Jk1AAAS", "Name": "ContactDedupe", "TableEnumOrId": "Contact",
@@ -170,6 +180,19 @@ def expired_assignment() -> FakeOrg:
     for assignment in org.assignments:
         if assignment.set_id == SYNC_SET:
             assignment.expires = "2024-01-31T00:00:00.000+0000"
+    return org
+
+
+def expiring_assignment(*, admin: bool = False) -> FakeOrg:
+    """API Enabled comes only from a permission set whose assignment expires (in 2099: recorded cassettes are
+    replayed at the real time, so the scenario is run with --expiry-warning-days 36500 to be "soon" until
+    then). ``admin``: audited from the admin's session with --user."""
+    org = api_via_permission_set()
+    if admin:
+        org.connected_user_id = ADMIN_ID
+    for assignment in org.assignments:
+        if assignment.set_id == SYNC_SET:
+            assignment.expires = "2099-01-31T00:00:00.000+0000"
     return org
 
 
@@ -222,6 +245,8 @@ def _faults(org: FakeOrg, *faults: Fault) -> FakeOrg:
     return org
 
 
+# The body real orgs send [C tests/real_samples/error__403_REQUEST_LIMIT_EXCEEDED.txt].
+REQUEST_LIMIT = error_body("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
 API_DISABLED = error_body("API_DISABLED_FOR_ORG", "The REST API is not enabled for this Organization.")
 UNKNOWN_EXCEPTION = error_body("UNKNOWN_EXCEPTION",
                                "An unexpected error occurred. Please include this ErrorId if you contact support: 1383407581-97434 (-1193852826)")
@@ -231,6 +256,29 @@ def hubspot_package_unassigned() -> FakeOrg:
     org = healthy_org()
     org.perm_sets.append(PermSet(HUBSPOT_SET, "HubSpot_Integration_Permissions", "HubSpot Integration Permissions",
                                  namespace="HubSpot_Inc"))
+    return org
+
+
+def hubspot_set_via_group(*, admin: bool = False) -> FakeOrg:
+    """The legacy package's permission set reaches the user only as a component of an assigned permission set
+    group (a common modern setup): it counts as assigned. ``admin``: the session is the admin's (--user)."""
+    org = hubspot_package_unassigned()
+    org.groups = [Group(GROUP_ID, "HubSpot_Access", "HubSpot Access")]
+    org.perm_sets.append(PermSet(GROUP_SET, "X0PG5g000000TqRs", "HubSpot Access", frozenset(), group_id=GROUP_ID))
+    org.assignments.append(Assignment("0Pa5g00000AAAA3CAA", USER_ID, GROUP_SET, group_id=GROUP_ID))
+    org.group_components = [(GROUP_ID, HUBSPOT_SET)]
+    if admin:
+        org.connected_user_id = ADMIN_ID
+    return org
+
+
+def not_marketing_user(*, admin: bool = False) -> FakeOrg:
+    """Object permissions grant Campaign Edit, but the integration user's Marketing User checkbox is off.
+    ``admin``: the session is the admin's, auditing the integration user with --user."""
+    org = healthy_org()
+    org.users[0].marketing_user = False
+    if admin:
+        org.connected_user_id = ADMIN_ID
     return org
 
 
@@ -263,10 +311,38 @@ def lookup_chain() -> FakeOrg:
     return org
 
 
+def custom_object_trigger() -> FakeOrg:
+    """lookup_chain() plus an active trigger on the mapped custom object Region__c (TableEnumOrId holds the API
+    name, as real orgs answer [C tests/real_samples/query__ApexTrigger_tooling__v49__mohan.txt])."""
+    org = lookup_chain()
+    org.triggers = [{"Id": "01q5g000000Jk1CAAS", "Name": "RegionRollup", "TableEnumOrId": "Region__c",
+                     "NamespacePrefix": None, "UsageBeforeInsert": False, "UsageAfterInsert": True,
+                     "UsageBeforeUpdate": False, "UsageAfterUpdate": True, "Status": "Active"}]
+    return org
+
+
+def unmapped_lookup(*, admin: bool = False) -> FakeOrg:
+    """Account has a custom lookup Region__c that no mapping names; the integration user cannot read Region__c."""
+    from tests.simulator.describes import field as describe_field
+
+    org = healthy_org()
+    org.describes["Account"] = {"extra_fields": [describe_field("Region__c", "reference", "Region", reference_to=("Region__c",))]}
+    if admin:
+        org.connected_user_id = ADMIN_ID
+    return org
+
+
 def admin_session() -> FakeOrg:
     """healthy_org(), but the session belongs to the admin (who audits the integration user with --user)."""
     org = healthy_org()
     org.connected_user_id = ADMIN_ID
+    return org
+
+
+def inactive_integration_user() -> FakeOrg:
+    """An admin session; the integration user it audits with --user is inactive."""
+    org = admin_session()
+    org.users[0].active = False
     return org
 
 
@@ -287,6 +363,15 @@ def license_without_campaign() -> FakeOrg:
     org.profiles[PROFILE_ID] = ("HubSpot Integration", PLATFORM_LICENSE_ID)
     org.object_perms = [r for r in org.object_perms if r["SobjectType"] != "Campaign"]
     org.object_perms += [object_row(PLATFORM_LICENSE_ID, o, delete=True) for o in (*SYNCED, "Asset", "Document")]
+    return org
+
+
+def hidden_field() -> FakeOrg:
+    """Field-level security hides Contact.Title from the integration user: no FieldPermissions row, and the
+    user's describe of Contact leaves the field out, as Salesforce does [S Z-FLS]."""
+    org = healthy_org()
+    _without_field(org, "Contact.Title")
+    org.describes["Contact"] = {"hidden_fields": frozenset({"Title"})}
     return org
 
 
@@ -355,6 +440,11 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("api-via-permission-set", api_via_permission_set, description="API Enabled only from a permission set"),
     Scenario("expired-assignment", expired_assignment, ("--user", "hubspot.sync@acme.example.com"),
              description="API Enabled only from a permission set whose assignment expired"),
+    Scenario("expiring-assignment", expiring_assignment, ("--expiry-warning-days", "36500", "--hubspot-allocation", "20000"),
+             description="API Enabled only from a permission set whose assignment expires (within the window)"),
+    Scenario("expiring-assignment-admin", lambda: expiring_assignment(admin=True),
+             ("--user", "hubspot.sync@acme.example.com", "--expiry-warning-days", "36500", "--hubspot-allocation", "20000"),
+             description="the same org audited by an admin with --user"),
     Scenario("access-via-group", access_via_group, description="object access only from a permission set group"),
     Scenario("group-without-aggregate-id", lambda: access_via_group(aggregate_in_assignment=False),
              description="group assignment with empty PermissionSetId: the collector reads the aggregate set"),
@@ -365,6 +455,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("api-disabled", lambda: _faults(healthy_org(), Fault(r"^/services/data/", 403, API_DISABLED)),
              description="REST refuses every data call with API_DISABLED_FOR_ORG"),
     Scenario("api-limit-exhausted", lambda: _with_limits(api_remaining=0), description="DailyApiRequests used up"),
+    Scenario("request-limit-refused", lambda: _faults(healthy_org(), Fault(r"^/services/data/", 403, REQUEST_LIMIT)),
+             description="every data call refused with 403 REQUEST_LIMIT_EXCEEDED"),
     Scenario("storage-full", lambda: _with_limits(data_remaining=0), description="DataStorageMB used up"),
     Scenario("org-unavailable", lambda: _faults(healthy_org(),
              Fault(r"^/services/data/", 503, MAINTENANCE_PAGE, "text/html;charset=UTF-8")),
@@ -380,16 +472,41 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              description="active Apex triggers on Lead and Contact"),
     Scenario("hubspot-package-unassigned", hubspot_package_unassigned,
              description="legacy HubSpot package installed, its permission set not assigned"),
+    Scenario("hubspot-set-via-group", hubspot_set_via_group, ("--hubspot-allocation", "20000"),
+             description="the HubSpot package's permission set is assigned through a permission set group"),
+    Scenario("hubspot-set-via-group-admin", lambda: hubspot_set_via_group(admin=True),
+             ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
+             description="the same org audited by an admin with --user"),
+    Scenario("not-marketing-user", not_marketing_user, ("--hubspot-allocation", "20000"),
+             description="Campaign Edit granted, but the user's Marketing User checkbox is off"),
+    Scenario("not-marketing-user-admin", lambda: not_marketing_user(admin=True),
+             ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
+             description="the same org audited by an admin with --user"),
     Scenario("no-setup-access", no_setup_access, description="no View Setup and Configuration"),
     Scenario("session-expired", lambda: _faults(healthy_org(), Fault(r"/services/oauth2/userinfo|^/services/data/", 401,
              error_body("INVALID_SESSION_ID", "Session expired or invalid"))), description="401 on the first request"),
     Scenario("lookup-chain", lookup_chain, ("--mappings", "{dir}/lookup-mappings.csv"), {"lookup-mappings.csv": LOOKUP_MAPPINGS},
              description="Account.Region__c -> Region__c.Territory__c -> Territory__c without Edit"),
+    Scenario("custom-object-trigger", custom_object_trigger, ("--mappings", "{dir}/lookup-mappings.csv"),
+             {"lookup-mappings.csv": LOOKUP_MAPPINGS}, description="an active trigger on the mapped custom object Region__c"),
+    Scenario("unmapped-lookup", unmapped_lookup, ("--hubspot-allocation", "20000"),
+             description="an unmapped custom lookup on Account leads to Region__c, which the user cannot read"),
+    Scenario("unmapped-lookup-admin", lambda: unmapped_lookup(admin=True),
+             ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
+             description="the same org audited by an admin with --user"),
     Scenario("admin-audits-integration-user", admin_session,
              ("--user", "hubspot.sync@acme.example.com", "--hubspot-allocation", "20000"),
              description="an admin session audits the integration user by username (composite references)"),
+    Scenario("unknown-user", admin_session, ("--user", "nobody@acme.example.com"),
+             description="--user names no user in the org: one line, exit 2"),
+    Scenario("inactive-user", inactive_integration_user, ("--user", "hubspot.sync@acme.example.com"),
+             description="--user names an inactive user: one line, exit 2"),
+    Scenario("admin-own-session", admin_session, ("--hubspot-allocation", "20000"),
+             description="an admin audits their own session without --user"),
     Scenario("license-without-campaign", license_without_campaign,
              description="the integration user's license (Salesforce Platform) does not include Campaign"),
+    Scenario("hidden-field", hidden_field, ("--hubspot-allocation", "20000"),
+             description="FLS hides mapped Contact.Title: absent from the user's describe, no FieldPermissions row"),
     Scenario("describe-disagrees", describe_disagrees, ("--hubspot-allocation", "20000"),
              description="FieldPermissions grant Edit on Contact.Email but describe says it is not updateable"),
     Scenario("missing-field-mapping", healthy_org, ("--mappings", "{dir}/missing-field.csv"), {"missing-field.csv": MISSING_FIELD_MAPPINGS},
