@@ -328,3 +328,67 @@ def test_whoami_survives_any_mutation(mutation: tuple[Entries, list[str]]) -> No
     if result.stdout.strip():
         facts = json.loads(result.stdout)
         assert {"instance_url", "org", "user"} <= set(facts)
+
+
+# ---------------------------------------------------------------------------------------- hostile answers
+# Each class of defect found by replaying mutated cassettes (issue 10), one regression per class; the
+# wider sweep is bench/mutations.py.
+
+DATA = f"{BASE}/services/data/v62.0"
+
+
+def audit_counting(entries: Entries, *args: str) -> tuple[CliResult, list[str]]:
+    """Like audit(), and the URLs of every request that was answered."""
+    with cassette.replaying(entries) as mock:
+        result = run_cli("audit", "--instance-url", BASE, "--access-token", "00DFAKE000000000!FAKE.TOKEN.ODD",
+                         "--format", "json", "--hubspot-allocation", "20000", *args)
+        return result, [call.request.url for call in mock.calls]
+
+
+def page(url: str, next_url: str | None, total: int = 5000) -> dict[str, Any]:
+    """A cassette entry answering ``url`` with one page of an empty query that points at ``next_url``."""
+    body: dict[str, Any] = {"totalSize": total, "done": next_url is None, "records": []}
+    if next_url is not None:
+        body["nextRecordsUrl"] = next_url
+    return {"method": "GET", "url": f"{BASE}{url}", "body": json.dumps(body), "status": 200,
+            "content_type": "application/json"}
+
+
+def paging_to(first: str, total: int = 5000) -> Entries:
+    def start_paging(result: dict[str, Any]) -> None:
+        result["body"].update(done=False, nextRecordsUrl=first, totalSize=total)
+    return with_subrequest(HEALTHY, "triggers", start_paging)
+
+
+@pytest.mark.parametrize(("name", "pages", "total"), [
+    ("points at itself", [("/services/data/v62.0/query/01gA-200", "/services/data/v62.0/query/01gA-200")], 5000),
+    ("a cycle of two", [("/services/data/v62.0/query/01gA-200", "/services/data/v62.0/query/01gA-400"),
+                        ("/services/data/v62.0/query/01gA-400", "/services/data/v62.0/query/01gA-200")], 5000),
+])
+def test_a_paging_loop_is_followed_once_and_reported(name: str, pages: list[tuple[str, str]], total: int) -> None:
+    entries = paging_to(pages[0][0], total) + [page(url, nxt, total) for url, nxt in pages]
+    result, sent = audit_counting(entries)
+    report = report_of(result)
+    assert result.exit_code == 1 and "UNKNOWN_ERROR" in report["would_suspend"]
+    assert "pagination loops" in unexpected(report) and f"after {len(pages) + 1} pages" in unexpected(report)
+    assert all(sent.count(f"{BASE}{url}") == 1 for url, _ in pages), sent
+
+
+def test_paging_beyond_the_total_size_stops_at_the_cap() -> None:
+    """Fresh URLs every time, but a query of 300 rows cannot take more than two pages of 200 and one more
+    (the first page is empty here: the batch size is taken as 200)."""
+    urls = [f"/services/data/v62.0/query/01gB-{n}" for n in range(50)]
+    entries = paging_to(urls[0], 300) + [page(url, nxt, total=300) for url, nxt in zip(urls, urls[1:])]
+    result, sent = audit_counting(entries)
+    report = report_of(result)
+    assert "pagination did not end after 3 pages" in unexpected(report)
+    assert len([u for u in sent if "/query/01gB-" in u]) == 2
+
+
+def test_a_next_page_outside_the_query_resource_is_not_fetched() -> None:
+    """Percent-encoded dot segments would step out of the data API to Apex REST (custom code)."""
+    hostile = "/services/data/v62.0/%2e%2e/%2e%2e/apexrest/Cleanup"
+    result, sent = audit_counting(paging_to(hostile) + [page("/services/apexrest/Cleanup", None)])
+    report = report_of(result)
+    assert "is not a page of the query resource" in unexpected(report)
+    assert not [u for u in sent if "apexrest" in u.lower() or "%2e" in u.lower()]
