@@ -221,7 +221,7 @@ def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: i
                   skip: list[str] | None = None) -> AuditConfig:
     mapping_path = mappings or (Path(settings["mappings"]) if settings.get("mappings") else None)
     try:
-        loaded = load_mapping_file(mapping_path) if mapping_path else standard_mappings()
+        loaded = load_mapping_file(mapping_path, warn=_say) if mapping_path else standard_mappings()
     except MappingFileError as exc:
         raise UsageError(str(exc)) from None
     return AuditConfig(
