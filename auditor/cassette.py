@@ -20,7 +20,7 @@ import yaml
 
 from auditor.anonymize import Anonymizer
 from auditor.errors import UsageError
-from auditor.files import write_atomically
+from auditor.output import write_output
 from auditor.redact import Redactor
 from auditor.transport import Exchange
 
@@ -102,4 +102,4 @@ def write_cassette(path: Path, exchanges: list[Exchange], redactor: Redactor, an
             response["headers"] = headers
         entries.append({"response": response})
     text = yaml.safe_dump({"responses": entries}, sort_keys=False, allow_unicode=True, width=120)
-    write_atomically(path, text)
+    write_output(path, text)

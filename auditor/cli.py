@@ -30,18 +30,20 @@ from auditor.collect import (
     Strategy,
     collect,
     collect_identity,
+    incomplete_snapshot,
     refusal_snapshot,
 )
 from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, AuditorError, UsageError
-from auditor.files import write_atomically
 from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
 from auditor.model import Report, Status
+from auditor.output import is_stdout, write_output
 from auditor.redact import Redactor
 from auditor.report import OutputFormat, render, summary_line
 from auditor.settings import load_settings
 from auditor.snapshot import (
+    ApiUsage,
     OrgInfo,
     OrgSnapshot,
     SnapshotFormatError,
@@ -304,30 +306,41 @@ def audit(
         except SnapshotFormatError as exc:
             raise UsageError(f"snapshot {snapshot_in}: {exc}") from None
     else:
-        with _offline(replay) as replayed:
-            options = _connection_options(values, settings, replayed.instance_url if replayed else None)
-            session = _session(options, timeout=timeout, deadline=deadline, debug=debug,
-                               record=record is not None, offline=replay is not None)
-            collected: OrgSnapshot | None = None
-            try:
-                collected = _collect(options, session, config, user, strategy, trust_status=ask_trust, replayed=replayed)
-            finally:
-                # Recorded even when the audit stops early: that is when a recording helps most.
-                if record is not None and session.stats.exchanges:
-                    from auditor import cassette
+        options = None
+        session = None
+        try:
+            with _offline(replay) as replayed:
+                options = _connection_options(values, settings, replayed.instance_url if replayed else None)
+                session = _session(options, timeout=timeout, deadline=deadline, debug=debug,
+                                   record=record is not None, offline=replay is not None)
+                collected: OrgSnapshot | None = None
+                try:
+                    collected = _collect(options, session, config, user, strategy, trust_status=ask_trust, replayed=replayed)
+                finally:
+                    # Recorded even when the audit stops early: that is when a recording helps most.
+                    if record is not None and session.stats.exchanges:
+                        from auditor import cassette
 
-                    anonymizer = _anonymizer(collected, options) if anonymize else None
-                    cassette.write_cassette(record, session.stats.exchanges, session.redactor, anonymizer)
-                    _say(f"recorded {len(session.stats.exchanges)} answers to {record}")
-            snapshot = collected
+                        anonymizer = _anonymizer(collected, options) if anonymize else None
+                        cassette.write_cassette(record, session.stats.exchanges, session.redactor, anonymizer)
+                        _say(f"recorded {len(session.stats.exchanges)} answers to {record}")
+                snapshot = collected
+        except AuditorError as stopped:
+            if stopped.exit_status == EXIT_INCOMPLETE and options is not None:
+                # Never leave last night's report in place: write one that says why there is none.
+                usage = session.stats.usage() if session is not None else None
+                _write_incomplete_report(stopped, options.instance_url or "", options.api_version, config, usage,
+                                         output, output_format)
+            raise
     if save_snapshot is not None:
-        write_atomically(save_snapshot, snapshot_to_json(snapshot))
+        write_output(save_snapshot, snapshot_to_json(snapshot))
 
     report = build_report(snapshot, config)
     text = render(report, output_format, verbose=verbose)
     if output is not None:
-        write_atomically(output, text)
-        _say(f"report written to {output}")
+        write_output(output, text)
+        if not is_stdout(output):
+            _say(f"report written to {output}")
     else:
         typer.echo(text, nl=not text.endswith("\n"))
     _say(summary_line(report).removeprefix("auditor: "))
@@ -337,6 +350,21 @@ def audit(
         first = next(f for f in report.findings if f.status is Status.ERROR)
         _say(f"could not complete: {first.message} Fix: {first.remediation}")
     raise typer.Exit(status)
+
+
+def _write_incomplete_report(stopped: AuditorError, instance_url: str, api_version: str, config: AuditConfig,
+                             usage: ApiUsage | None, output: Path | None, output_format: OutputFormat) -> None:
+    """The report of an audit that could not complete: every check "not evaluated" with the reason,
+    written to --output in the chosen format, so the file a CI job publishes is never last run's.
+    Standard output stays empty: the one-line reason on stderr is the whole answer there, and a
+    redirected stdout starts empty anyway.
+    """
+    if output is None or is_stdout(output):
+        return
+    snapshot = incomplete_snapshot(instance_url, api_version, str(stopped), config.objects_in_scope(),
+                                   usage or ApiUsage())
+    with contextlib.suppress(UsageError):  # the reason on stderr matters more than a second error
+        write_output(output, render(build_report(snapshot, config), output_format))
 
 
 def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,

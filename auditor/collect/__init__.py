@@ -68,7 +68,7 @@ from auditor.snapshot import (
 )
 from auditor.transport import normalise_path
 
-__all__ = ["CollectTarget", "Strategy", "collect", "collect_identity", "refusal_snapshot"]
+__all__ = ["CollectTarget", "Strategy", "collect", "collect_identity", "incomplete_snapshot", "refusal_snapshot"]
 
 _EVENT_KINDS = frozenset({FailureKind.ORG_UNAVAILABLE, FailureKind.SERVER_ERROR, FailureKind.UNEXPECTED, FailureKind.API_LIMIT})
 
@@ -103,6 +103,20 @@ def refusal_snapshot(target: CollectTarget, code: str, message: str, *, at_login
         audited_connected_user=True, sources=skipped, object_permissions=skipped, field_permissions=skipped,
         describes=(), limits=skipped, triggers=skipped, hubspot_package=skipped,
         api_refusal=ApiRefusal(code, message, at_login), collected_at=_now(), api_usage=_usage(target.session),
+    )
+
+
+def incomplete_snapshot(instance_url: str, api_version: str, reason: str, objects: tuple[str, ...],
+                        usage: ApiUsage) -> OrgSnapshot:
+    """The snapshot of an audit that stopped before it could read the org (login refused, session
+    expired, host unreachable, --deadline): every part "not collected" with the reason, so each
+    check reports that it could not be evaluated and why, in every format (exit 3)."""
+    skipped = Unavailable(FailureKind.NOT_COLLECTED, f"not collected: the audit could not complete: {reason}")
+    return OrgSnapshot(
+        api_version=api_version, instance_url=instance_url, org=skipped, user=skipped, audited_connected_user=True,
+        sources=skipped, object_permissions=skipped, field_permissions=skipped,
+        describes=tuple((name, skipped) for name in objects), limits=skipped, triggers=skipped,
+        hubspot_package=skipped, collected_at=_now(), api_usage=usage,
     )
 
 
