@@ -392,3 +392,45 @@ def test_a_next_page_outside_the_query_resource_is_not_fetched() -> None:
     report = report_of(result)
     assert "is not a page of the query resource" in unexpected(report)
     assert not [u for u in sent if "apexrest" in u.lower() or "%2e" in u.lower()]
+
+
+def healthy_yaml_with(change: Callable[[dict[str, Any]], None]) -> str:
+    import yaml
+
+    entries = copy.deepcopy(HEALTHY)
+    change(entries[LIMITS])
+    return yaml.safe_dump({"responses": [{"response": e} for e in entries]}, sort_keys=False)
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 9)}]\n" for n in range(8)) + "responses: *i\n"
+
+
+@pytest.mark.parametrize(("name", "text", "says"), [
+    ("content_type not text", healthy_yaml_with(lambda e: e.update(content_type=["application/json"])),
+     "entry 2 has a content_type that is not text"),
+    ("port out of range", healthy_yaml_with(lambda e: e.update(url="https://acme.my.salesforce.com:99999/services/data/v62.0/limits")),
+     "entry 2 has a malformed url (Port out of range 0-65535)"),
+    ("headers not a mapping", healthy_yaml_with(lambda e: e.update(headers=["Retry-After: 1"])),
+     "entry 2 has headers that are not a mapping of text to text"),
+    ("header value not text", healthy_yaml_with(lambda e: e.update(headers={"Retry-After": None})),
+     "entry 2 has headers that are not a mapping of text to text"),
+    ("status out of range", healthy_yaml_with(lambda e: e.update(status=1000)), "entry 2 has a malformed status"),
+    ("status true", healthy_yaml_with(lambda e: e.update(status=True)), "entry 2 has a malformed status"),
+    ("method unknown", healthy_yaml_with(lambda e: e.update(method="BREW")), "entry 2 has a malformed method"),
+    ("url without host", healthy_yaml_with(lambda e: e.update(url="/services/data/v62.0/limits")), "entry 2 has a malformed url"),
+    ("body a mapping", healthy_yaml_with(lambda e: e.update(body={"a": 1})), "entry 2 has a body that is not text"),
+    ("auto length not a flag", healthy_yaml_with(lambda e: e.update(auto_calculate_content_length="yes")),
+     "entry 2 has an auto_calculate_content_length"),
+    ("alias bomb", BOMB, "YAML aliases are not allowed"),
+    ("harmless alias", "x: &r {response: {}}\nresponses: [*r]\n", "YAML aliases are not allowed"),
+    ("deep nesting", "responses: " + "[" * 5000 + "]" * 5000 + "\n", "cassette"),
+])
+def test_a_malformed_cassette_is_exit_2_naming_the_entry(tmp_path: Path, name: str, text: str, says: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("audit", "--replay", str(path), "--format", "json")
+    assert result.exit_code == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"auditor: cassette {path}") and says in lines[0], lines
