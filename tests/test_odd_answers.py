@@ -434,3 +434,48 @@ def test_a_malformed_cassette_is_exit_2_naming_the_entry(tmp_path: Path, name: s
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"auditor: cassette {path}") and says in lines[0], lines
+
+
+def nested(depth: int) -> str:
+    return '{"DailyApiRequests": ' + "[" * depth + "1" + "]" * depth + "}"
+
+
+@pytest.mark.parametrize(("name", "entries", "check", "says"), [
+    ("JSON nested 1,100 deep", with_body(HEALTHY, LIMITS, nested(1100)), "daily-api-headroom",
+     "limits is unreadable JSON (nested deeper than 64 levels)"),
+    ("JSON nested 100 deep", with_body(HEALTHY, LIMITS, nested(100)), "daily-api-headroom",
+     "limits is unreadable JSON (nested deeper than 64 levels)"),
+    ("a limit of 10^400", with_body(HEALTHY, LIMITS, '{"DailyApiRequests": {"Max": 1' + "0" * 400 + ', "Remaining": 3}}'),
+     "daily-api-headroom", "limits is unreadable JSON (a number out of range (10000000000000000000...))"),
+    ("a limit of 1e400", with_body(HEALTHY, LIMITS, '{"DailyApiRequests": {"Max": 1e400, "Remaining": 3}}'),
+     "daily-api-headroom", "a number out of range (1e400)"),
+    ("a limit of NaN", with_body(HEALTHY, LIMITS, '{"DailyApiRequests": {"Max": NaN, "Remaining": 3}}'),
+     "daily-api-headroom", "a number out of range (NaN)"),
+    ("a composite nested 1,100 deep", with_body(HEALTHY, COMPOSITE, '{"compositeResponse": ' + "[" * 1100 + "]" * 1100 + "}"),
+     "object-access", "composite answer is unreadable JSON (nested deeper than 64 levels)"),
+    ("a referenceId that is a list", with_subrequest(HEALTHY, "triggers", lambda r: r.update(referenceId=["triggers"])),
+     "row-lock-risk", "missing from the composite"),
+])
+def test_answers_beyond_sane_bounds_are_unreadable_not_a_crash(name: str, entries: Entries, check: str, says: str) -> None:
+    result = audit(entries)
+    report = assert_sound(result)
+    assert report is not None and result.exit_code == 1
+    assert "UNKNOWN_ERROR" in report["would_suspend"] and "error" in statuses(report, check)
+    assert says in unexpected(report)
+
+
+TRUST = cassette.load_cassette(ROOT / "cassettes" / "trust-maintenance.yaml")
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00.000+05:00", "9999-12-31T23:59:59.000-05:00", "0001-01-01T00:00:00Z"])
+def test_a_trust_time_out_of_range_is_unknown(when: str) -> None:
+    trust = json.loads(TRUST[-1]["body"])
+    trust["Maintenances"][0]["plannedStartTime"] = when
+    entries = with_body(TRUST, len(TRUST) - 1, trust)
+    with cassette.replaying(entries):
+        result = run_cli("audit", "--instance-url", BASE, "--access-token", "00DFAKE000000000!FAKE.TOKEN.ODD",
+                         "--format", "json", "--hubspot-allocation", "20000", "--trust-status")
+    report = assert_sound(result)
+    assert report is not None
+    (finding,) = [f for f in report["findings"] if f["check"] == "trust-status"]
+    assert finding["status"] in ("warn", "error") and "not a timestamp" in finding["message"], finding
