@@ -38,8 +38,8 @@ from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, AuditorError, UsageError
 from auditor.mappings import MappingFileError, load_mapping_file, standard_mappings
 from auditor.model import Report, Status
-from auditor.output import is_stdout, write_output
-from auditor.redact import Redactor
+from auditor.output import is_stdout, one_line, write_output
+from auditor.redact import Redactor, active, redacting
 from auditor.report import OutputFormat, render, summary_line
 from auditor.settings import load_settings
 from auditor.snapshot import (
@@ -72,7 +72,9 @@ app = typer.Typer(
 
 
 def _say(message: str) -> None:
-    typer.echo(f"auditor: {message}", err=True)
+    """One line on stderr: org text inside ``message`` cannot break the line or reach the terminal
+    raw (control characters escaped, length capped); the run's redactor masks any secret."""
+    typer.echo(f"auditor: {one_line(message)}", err=True)
 
 
 # ----------------------------------------------------------------------------- options
@@ -174,7 +176,8 @@ def _session(options: ConnectionOptions, *, timeout: float | None, deadline: flo
              record: bool, offline: bool) -> GuardedSession:
     from auditor.connect import connection_redactor
 
-    redactor = connection_redactor(options)
+    redactor = active()  # the run's one redactor: the debug log and recordings use it too
+    redactor.absorb(connection_redactor(options))
     return GuardedSession(
         timeout=timeout or 30.0,
         deadline=deadline,
@@ -195,7 +198,7 @@ def _open_connection(options: ConnectionOptions, session: GuardedSession, replay
     from auditor.connect import connect, connection_redactor, resolve_missing_secrets
 
     options = resolve_missing_secrets(options, _interactive(), lambda prompt: getpass.getpass(f"{prompt}: "))
-    session.redactor = connection_redactor(options)
+    session.redactor.absorb(connection_redactor(options))  # a prompted password, too
     connection = connect(options, session)
     if connection.identity is None and replayed is not None:
         # A recording made with a password/JWT/client-credentials login names the user in its
@@ -246,14 +249,16 @@ def exit_status(report: Report) -> int:
 
 
 def build_report(snapshot: OrgSnapshot, config: AuditConfig) -> Report:
-    return Report(
+    """The report of ``snapshot``, every text in it passed through the run's redactor before any
+    format sees it (afterwards a secret could be escaped, wrapped or split beyond recognition)."""
+    return active().redact_values(Report(
         findings=evaluate(snapshot, config),
         org=snapshot.org if isinstance(snapshot.org, OrgInfo) else None,
         user=snapshot.user if isinstance(snapshot.user, UserInfo) else None,
         api_version=snapshot.api_version,
         instance_url=snapshot.instance_url,
         api_usage=snapshot.api_usage,
-    )
+    ))
 
 
 @app.command()
@@ -333,7 +338,7 @@ def audit(
                                          output, output_format)
             raise
     if save_snapshot is not None:
-        write_output(save_snapshot, snapshot_to_json(snapshot))
+        write_output(save_snapshot, snapshot_to_json(active().redact_values(snapshot)))
 
     report = build_report(snapshot, config)
     text = render(report, output_format, verbose=verbose)
@@ -552,7 +557,15 @@ def _anonymizer(snapshot: OrgSnapshot | None, options: ConnectionOptions) -> Ano
 
 
 def main() -> None:
-    """Console entry point: one clear line and a documented exit status, never a traceback."""
+    """Console entry point: one clear line and a documented exit status, never a traceback.
+
+    The whole run writes through one Redactor (auditor/redact.py): stdout, stderr and every file."""
+    with redacting(Redactor()):
+        status = _run()
+    sys.exit(status)
+
+
+def _run() -> int:
     try:
         status = app(standalone_mode=False)
     except typer.Exit as exc:
@@ -567,6 +580,6 @@ def main() -> None:
         _say(str(exc))
         status = exc.exit_status
     except Exception as exc:  # a bug: one line, redacted, never a traceback
-        _say(f"internal error ({type(exc).__name__}): {Redactor().redact(str(exc))[:300]}; please report it")
+        _say(f"internal error ({type(exc).__name__}): {active().redact(str(exc))[:300]}; please report it")
         status = EXIT_INCOMPLETE
-    sys.exit(status if isinstance(status, int) else EXIT_OK)
+    return status if isinstance(status, int) else EXIT_OK

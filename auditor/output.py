@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -19,8 +20,29 @@ from typing import TextIO
 
 from auditor.errors import UsageError
 from auditor.files import write_atomically
+from auditor.redact import active
 
 STDOUT = "-"
+# Longest message line printed on stderr; the full text stays in the JSON report.
+LINE_LIMIT = 1000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str, limit: int = LINE_LIMIT) -> str:
+    """``text`` fit for a terminal line: control characters (an ESC, a bell, line breaks) shown as
+    visible escapes (``\\n``, ``\\x1b``), and cut at ``limit`` characters saying how much was left."""
+    shown = _CONTROL.sub(_escape, text)
+    if len(shown) <= limit:
+        return shown
+    return f"{shown[:limit]}... ({len(shown) - limit} more characters)"
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    if named is not None:
+        return named
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 def is_stdout(path: Path) -> bool:
@@ -28,7 +50,9 @@ def is_stdout(path: Path) -> bool:
 
 
 def write_output(path: Path, text: str, stdout: TextIO | None = None) -> None:
-    """Write ``text`` to ``path`` as described in the module docstring; UsageError when it cannot."""
+    """Write ``text`` to ``path`` as described in the module docstring, through the run's
+    redactor (no file the auditor writes carries a secret); UsageError when it cannot."""
+    text = active().redact(text)
     if is_stdout(path):
         stream = stdout or sys.stdout
         stream.write(text if text.endswith("\n") or not text else text + "\n")

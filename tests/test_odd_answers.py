@@ -479,3 +479,54 @@ def test_a_trust_time_out_of_range_is_unknown(when: str) -> None:
     assert report is not None
     (finding,) = [f for f in report["findings"] if f["check"] == "trust-status"]
     assert finding["status"] in ("warn", "error") and "not a timestamp" in finding["message"], finding
+
+
+PLANTED = "00D5g000004SzXbEAK!AQ4AQFakeSessionPlantedByAProxy.0123456789abcdef"  # pragma: allowlist secret
+RUN_TOKEN = "00DFAKE000000000!FAKE.TOKEN.ODD"  # this run's --access-token (too short for the shape)
+
+
+def failing(reference: str, message: str, code: str = "UNKNOWN_EXCEPTION", status: int = 500) -> Entries:
+    return with_subrequest(HEALTHY, reference, lambda r: r.update(httpStatusCode=status,
+                                                                  body=[{"errorCode": code, "message": message}]))
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "junit", "csv"])
+def test_a_session_id_in_an_answer_never_leaves_the_process(tmp_path: Path, fmt: str) -> None:
+    """A gateway or an Apex handler quoting a session id (any, or this run's own token) in an error."""
+    entries = failing("triggers", f"Session {PLANTED} rejected; retry with Authorization: OAuth {RUN_TOKEN}")
+    entries = with_body(entries, LIMITS, json.dumps([{"errorCode": "UNKNOWN_EXCEPTION", "message": f"bad {PLANTED}"}]),
+                        status=500)
+    files = {name: tmp_path / name for name in ("report", "record.yaml", "snapshot.json")}
+    with cassette.replaying(entries):
+        result = run_cli("audit", "--instance-url", BASE, "--access-token", RUN_TOKEN, "--format", fmt,
+                         "--hubspot-allocation", "20000", "--debug", "-o", str(files["report"]),
+                         "--record", str(files["record.yaml"]), "--save-snapshot", str(files["snapshot.json"]))
+    assert result.exit_code == 1, result.stderr
+    written = {name: path.read_text() for name, path in files.items()}
+    assert "REDACTED" in written["report"].replace("\\", "")  # the message is still there, masked
+    for where, text in {"stdout": result.stdout, "stderr": result.stderr, **written}.items():
+        for secret in (PLANTED, RUN_TOKEN, "AQ4AQFakeSessionPlanted", "FAKE.TOKEN.ODD"):
+            assert secret not in text, f"{secret} in {where}"
+
+
+def test_org_text_reaches_the_terminal_escaped_on_one_line_and_capped() -> None:
+    hostile = "Line one\nauditor: all good, nothing to see\x1b[2J\x1b]0;pwned\x07" + "\n" * 500_000
+    # A 401's errorCode is quoted in the one-line reason for exit 3.
+    result = audit(with_body(HEALTHY, USERINFO, [{"errorCode": hostile, "message": "x"}], status=401), "--format", "table")
+    assert result.exit_code == 3
+    for stream in (result.stdout, result.stderr):
+        assert "\x1b" not in stream and "\x07" not in stream
+    lines = result.stderr.strip().splitlines()
+    assert all(line.startswith("auditor: ") for line in lines), lines[:5]
+    assert not any(line.startswith("auditor: all good") for line in lines)
+    assert len(result.stderr) < 5000
+
+
+def test_org_text_in_the_table_is_escaped_and_capped() -> None:
+    hostile = "Denied\x1b[31m red\x07" + "x\n" * 500_000
+    result = audit(failing("triggers", hostile, code="INVALID_TYPE", status=400), "--format", "table", "--verbose")
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\\x1b[31m" in result.stdout
+    assert len(result.stdout.splitlines()) < 3000
+    full = audit(failing("triggers", hostile, code="INVALID_TYPE", status=400))
+    assert "\x1b" not in full.stdout and "\\u001b[31m" in full.stdout  # JSON keeps the full text, escaped
+    assert any(hostile in f["message"] for f in report_of(full)["findings"])
