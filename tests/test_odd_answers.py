@@ -530,3 +530,13 @@ def test_org_text_in_the_table_is_escaped_and_capped() -> None:
     full = audit(failing("triggers", hostile, code="INVALID_TYPE", status=400))
     assert "\x1b" not in full.stdout and "\\u001b[31m" in full.stdout  # JSON keeps the full text, escaped
     assert any(hostile in f["message"] for f in report_of(full)["findings"])
+
+
+def test_a_sample_of_the_mutation_bench_finds_no_defect() -> None:
+    """Eight runs of bench/mutations.py (every class of hostile answer and file); the bench runs hundreds."""
+    from bench.mutations import DEFECTS, mutation_run
+
+    results = mutation_run(8, seed=7)
+    defects = [(d, r["cassette"], r["mutations"], r["stderr"]) for r in results for d in DEFECTS if r[d]]
+    assert not defects
+    assert {r["exit"] for r in results} <= {0, 1, 2, 3}
