@@ -13,7 +13,8 @@ segments), deep nesting, huge numbers, composite referenceIds of the wrong type,
 of range, session ids planted in error messages, and malformed cassettes (bad entries, aliases).
 
 A run is counted as:
-  hang             more than HANG_REQUESTS requests, or longer than HANG_SECONDS
+  hang             more than HANG_REQUESTS requests, or more than HANG_SECONDS of CPU (not wall
+                   time: on a shared machine a starved run is not a hang)
   internal error   "internal error" or a traceback on stderr, or an exit status outside 0-3
   echoed secret    the planted session id or the run's token in stdout, stderr or any file written
   guard bypass     a request that reached the (mock) network outside the allowed read paths
@@ -293,7 +294,7 @@ def run_one(rng: random.Random, sources: dict[str, Entries], scratch: Path) -> d
         args += [flag, str(path)]
     if "trust" in name:
         args.append("--trust-status")
-    started = time.monotonic()
+    started = time.process_time()
     calls: list[tuple[str, str]] = []
     if rng.random() < 0.12:
         labels, text = malformed_yaml(rng, entries)
@@ -306,7 +307,7 @@ def run_one(rng: random.Random, sources: dict[str, Entries], scratch: Path) -> d
         with cassette.replaying(entries) as mock:
             result = run_cli(*args, "--instance-url", base_url(entries))
             calls = [(c.request.method or "", c.request.url or "") for c in mock.calls]
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     return judge(name, labels_list, result, calls, elapsed, outputs)
 
 
@@ -325,7 +326,7 @@ def judge(name: str, labels: list[str], result: CliResult, calls: list[tuple[str
         "guard_bypass": any(not allowed(method, url) for method, url in calls),
         "malformed_not_2": malformed and result.exit_code != 2,
         "requests": len(calls),
-        "seconds": round(elapsed, 3),
+        "cpu_seconds": round(elapsed, 3),
         "stderr": result.stderr.strip().splitlines()[-1][:200] if result.stderr.strip() else "",
     }
 

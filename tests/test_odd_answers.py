@@ -346,8 +346,9 @@ def audit_counting(entries: Entries, *args: str) -> tuple[CliResult, list[str]]:
 
 
 def page(url: str, next_url: str | None, total: int = 5000) -> dict[str, Any]:
-    """A cassette entry answering ``url`` with one page of an empty query that points at ``next_url``."""
-    body: dict[str, Any] = {"totalSize": total, "done": next_url is None, "records": []}
+    """A cassette entry answering ``url`` with a page of one record that points at ``next_url``."""
+    record = {"attributes": {"type": "ApexTrigger", "url": "/services/data/v62.0/sobjects/ApexTrigger/01q5g000000AbCdAAK"}}
+    body: dict[str, Any] = {"totalSize": total, "done": next_url is None, "records": [record]}
     if next_url is not None:
         body["nextRecordsUrl"] = next_url
     return {"method": "GET", "url": f"{BASE}{url}", "body": json.dumps(body), "status": 200,
@@ -383,6 +384,15 @@ def test_paging_beyond_the_total_size_stops_at_the_cap() -> None:
     report = report_of(result)
     assert "pagination did not end after 3 pages" in unexpected(report)
     assert len([u for u in sent if "/query/01gB-" in u]) == 2
+
+
+def test_an_empty_page_that_is_not_the_last_stops_the_paging() -> None:
+    urls = [f"/services/data/v62.0/query/01gC-{n}" for n in range(5)]
+    empty = [{**page(url, nxt), "body": json.dumps({"totalSize": 10**6, "done": False, "records": [],
+                                                     "nextRecordsUrl": nxt})} for url, nxt in zip(urls, urls[1:])]
+    result, sent = audit_counting(paging_to(urls[0], 10**6) + empty)
+    assert "pagination made no progress: page 2 had no records" in unexpected(report_of(result))
+    assert len([u for u in sent if "/query/01gC-" in u]) == 1
 
 
 def test_a_next_page_outside_the_query_resource_is_not_fetched() -> None:

@@ -253,6 +253,11 @@ class _Collection:
             more = parse_part(page, f"{what} (next page)", query_records)
             if isinstance(more, Unavailable):
                 return failed(what, more)
+            if not more and isinstance(page.body, dict) and page.body.get("done") is False:
+                # Only the last page can be short, let alone empty: an empty page that is not the last
+                # is paging that makes no progress (each page costs an API call).
+                return failed(what, Unavailable(FailureKind.UNEXPECTED, f"{what}: unexpected answer (pagination made "
+                                                f"no progress: page {pages + 1} had no records and was not the last)"))
             records.extend(more)
             body = page.body
 
