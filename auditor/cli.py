@@ -40,12 +40,13 @@ from auditor.cli_help import (
 from auditor.config import AuditConfig
 from auditor.diff import DiffFormat
 from auditor.errors import AuditIncomplete, AuditorError, ExitStatus, UsageError
-from auditor.files import write_atomically
 from auditor.model import FailOn, Ignore, Report, Status
-from auditor.redact import Redactor
+from auditor.output import is_stdout, one_line, write_output
+from auditor.redact import Redactor, active, redacting
 from auditor.report import OutputFormat, render, summary_line
 from auditor.settings import load_settings
 from auditor.snapshot import (
+    ApiUsage,
     OrgInfo,
     OrgSnapshot,
     SnapshotFormatError,
@@ -97,7 +98,9 @@ def _root(
 
 
 def _say(message: str) -> None:
-    typer.echo(f"auditor: {message}", err=True)
+    """One line on stderr: org text inside ``message`` cannot break the line or reach the terminal
+    raw (control characters escaped, length capped); the run's redactor masks any secret."""
+    typer.echo(f"auditor: {one_line(message)}", err=True)
 
 
 def _informer(quiet: bool) -> Callable[[str], None]:
@@ -228,7 +231,7 @@ def _session(*, timeout: float | None, deadline: float | None, debug: bool, reco
         timeout=timeout or 30.0,
         deadline=deadline,
         retry=RetryPolicy(),
-        redactor=Redactor(),
+        redactor=active(),  # the run's one redactor: connect() teaches it the login's secrets
         debug=sys.stderr if debug else None,
         record=record,
         # Offline, recorded 5xx answers are replayed without waiting out the backoff.
@@ -280,7 +283,7 @@ def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: i
 
     mapping_path = mappings or (Path(settings["mappings"]) if settings.get("mappings") else None)
     try:
-        loaded = load_mapping_file(mapping_path) if mapping_path else standard_mappings()
+        loaded = load_mapping_file(mapping_path, warn=_say) if mapping_path else standard_mappings()
     except MappingFileError as exc:
         raise UsageError(str(exc)) from None
     return AuditConfig(
@@ -354,13 +357,13 @@ def _write_reports(render_one: Callable[[OutputFormat], str], formats: list[Outp
             raise UsageError(f"--output-dir {output_dir}: cannot create ({exc.strerror or exc})") from None
         names = []
         for fmt, text in texts.items():
-            write_atomically(output_dir / f"audit.{fmt.extension}", text)
+            write_output(output_dir / f"audit.{fmt.extension}", text)
             names.append(f"audit.{fmt.extension}")
         if announce:
             info(f"reports written to {output_dir}: {', '.join(names)}")
     elif output is not None:
-        write_atomically(output, texts[formats[0]])
-        if announce:
+        write_output(output, texts[formats[0]])
+        if announce and not is_stdout(output):
             info(f"report written to {output}")
     else:
         text = texts[formats[0]]
@@ -368,11 +371,13 @@ def _write_reports(render_one: Callable[[OutputFormat], str], formats: list[Outp
 
 
 def build_report(snapshot: OrgSnapshot, config: AuditConfig, offline_source: str | None = None) -> Report:
+    """The report of ``snapshot``, every text in it passed through the run's redactor before any
+    format sees it (afterwards a secret could be escaped, wrapped or split beyond recognition)."""
     from auditor.checks import evaluate
     from auditor.fix.plan import plan_fix
 
     findings = evaluate(snapshot, config)
-    return Report(
+    return active().redact_values(Report(
         offline_source=offline_source,
         findings=findings,
         org=snapshot.org if isinstance(snapshot.org, OrgInfo) else None,
@@ -381,7 +386,7 @@ def build_report(snapshot: OrgSnapshot, config: AuditConfig, offline_source: str
         instance_url=snapshot.instance_url,
         api_usage=snapshot.api_usage,
         fix=plan_fix(findings, snapshot, config),
-    )
+    ))
 
 
 @app.command(cls=AuditorCommand, epilog=EXAMPLES["audit"])
@@ -395,7 +400,7 @@ def audit(
     client_id: Optional[str] = ClientId,
     client_secret: Optional[str] = ClientSecret,
     private_key_file: Optional[str] = PrivateKeyFile,
-    target_org: Optional[list[str]] = typer.Option(None, "--target-org", envvar="SF_TARGET_ORG", help="Reuse a Salesforce CLI (sf) org alias or username. Repeat it (or set orgs = [...] in the settings file) to audit several orgs concurrently into one combined report.", rich_help_panel="Connection"),
+    target_org: Optional[list[str]] = typer.Option(None, "--target-org", envvar="SF_TARGET_ORG", metavar="ALIAS", help="Reuse a Salesforce CLI (sf) org alias or username. Repeat it (or set orgs = [...] in the settings file) to audit several orgs concurrently into one combined report.", rich_help_panel="Connection"),
     api_version: Optional[str] = ApiVersion,
     user: Optional[str] = typer.Option(None, "--user", metavar="USER", rich_help_panel=WHAT_TO_AUDIT, help="Audit this user (username or 005 id) through setup objects, instead of the connected user."),
     skip: Optional[list[str]] = typer.Option(None, "--skip", metavar="CHECK", rich_help_panel=WHAT_TO_AUDIT, help="Skip this check id (repeatable; 'auditor checks' lists them)."),
@@ -486,26 +491,36 @@ def audit(
              "nothing is sent to Salesforce")
     else:
         offline_source = f"cassette {replay}" if replay is not None else None
-        with _offline(replay) as replayed:
-            options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
-            session = _session(timeout=timeout, deadline=deadline, debug=debug,
-                               record=record is not None, offline=replay is not None)
-            collected: OrgSnapshot | None = None
-            try:
-                collected = _collect(options, session, config, user, chosen_strategy, trust_status=ask_trust,
-                                     replayed=replayed, info=info,
-                                     progress=_progress(quiet, debug, options.instance_url))
-            finally:
-                # Recorded even when the audit stops early: that is when a recording helps most.
-                if record is not None and session.stats.exchanges:
-                    from auditor import cassette
+        options: ConnectionOptions | None = None
+        session: GuardedSession | None = None
+        try:
+            with _offline(replay) as replayed:
+                options = _with_secrets(_connection_options(values, settings, replayed.instance_url if replayed else None))
+                session = _session(timeout=timeout, deadline=deadline, debug=debug,
+                                   record=record is not None, offline=replay is not None)
+                collected: OrgSnapshot | None = None
+                try:
+                    collected = _collect(options, session, config, user, chosen_strategy, trust_status=ask_trust,
+                                         replayed=replayed, info=info,
+                                         progress=_progress(quiet, debug, options.instance_url))
+                finally:
+                    # Recorded even when the audit stops early: that is when a recording helps most.
+                    if record is not None and session.stats.exchanges:
+                        from auditor import cassette
 
-                    anonymizer = _anonymizer(collected, options) if anonymize else None
-                    cassette.write_cassette(record, session.stats.exchanges, session.redactor, anonymizer)
-                    info(f"recorded {len(session.stats.exchanges)} answers to {record}")
-            snapshot = collected
+                        anonymizer = _anonymizer(collected, options) if anonymize else None
+                        cassette.write_cassette(record, session.stats.exchanges, session.redactor, anonymizer)
+                        info(f"recorded {len(session.stats.exchanges)} answers to {record}")
+                snapshot = collected
+        except AuditorError as stopped:
+            if stopped.exit_status == ExitStatus.INCOMPLETE and options is not None:
+                # Never leave last night's report in place: write one that says why there is none.
+                usage = session.stats.usage() if session is not None else None
+                _write_incomplete_reports(stopped, options.instance_url or "", options.api_version, config, usage,
+                                          formats, output, output_dir)
+            raise
     if save_snapshot is not None:
-        write_atomically(save_snapshot, snapshot_to_json(snapshot))
+        write_output(save_snapshot, snapshot_to_json(active().redact_values(snapshot)))
 
     report = finish_report(build_report(snapshot, config, offline_source), ignores, started, perf_counter() - clock)
     # The table fits the terminal it is shown on; a file or a pipe gets the full grid, uncoloured.
@@ -535,6 +550,26 @@ def _load_snapshot(path: Path) -> OrgSnapshot:
         raise UsageError(f"snapshot {path}: cannot read ({exc.strerror or exc})") from None
     except SnapshotFormatError as exc:
         raise UsageError(f"snapshot {path}: {exc}") from None
+
+
+def _write_incomplete_reports(stopped: AuditorError, instance_url: str, api_version: str, config: AuditConfig,
+                              usage: ApiUsage | None, formats: list[OutputFormat], output: Path | None,
+                              output_dir: Path | None) -> None:
+    """The report of an audit that could not complete: every check "not evaluated" with the reason,
+    written to --output / --output-dir in the chosen formats, so a file a CI job publishes is never
+    last run's.
+    Standard output stays empty: the one-line reason on stderr is the whole answer there, and a
+    redirected stdout starts empty anyway.
+    """
+    if output_dir is None and (output is None or is_stdout(output)):
+        return
+    from auditor.collect import incomplete_snapshot
+
+    snapshot = incomplete_snapshot(instance_url, api_version, str(stopped), config.objects_in_scope(),
+                                   usage or ApiUsage())
+    report = build_report(snapshot, config)
+    with contextlib.suppress(UsageError):  # the reason on stderr matters more than a second error
+        _write_reports(lambda fmt: render(report, fmt), formats, output, output_dir, announce=False)
 
 
 def _collect(options: ConnectionOptions, session: GuardedSession, config: AuditConfig, user: str | None,
@@ -817,7 +852,7 @@ def diff_command(
                           current_name=str(current))
     text = DIFF_FORMATTERS[output_format](result)
     if output is not None:
-        write_atomically(output, text)
+        write_output(output, text)
     else:
         typer.echo(text, nl=not text.endswith("\n"))
     _say(f"{len(result.new_failures)} new failures, {len(result.fixed)} fixed, {len(result.changed)} changed"
@@ -841,7 +876,15 @@ def _anonymizer(snapshot: OrgSnapshot | None, options: ConnectionOptions) -> Ano
 
 
 def main() -> None:
-    """Console entry point: one clear line and a documented exit status, never a traceback."""
+    """Console entry point: one clear line and a documented exit status, never a traceback.
+
+    The whole run writes through one Redactor (auditor/redact.py): stdout, stderr and every file."""
+    with redacting(Redactor()):
+        status = _run()
+    sys.exit(status)
+
+
+def _run() -> int:
     try:
         status = app(standalone_mode=False)
     except typer.Exit as exc:
@@ -856,6 +899,6 @@ def main() -> None:
         _say(str(exc))
         status = exc.exit_status
     except Exception as exc:  # a bug: one line, redacted, never a traceback
-        _say(f"internal error ({type(exc).__name__}): {Redactor().redact(str(exc))[:300]}; please report it")
+        _say(f"internal error ({type(exc).__name__}): {active().redact(str(exc))[:300]}; please report it")
         status = ExitStatus.INCOMPLETE
-    sys.exit(status if isinstance(status, int) else ExitStatus.OK)
+    return status if isinstance(status, int) else ExitStatus.OK

@@ -52,7 +52,7 @@ Exit status: 0 nothing fails, 1 a suspension is predicted, 2 usage error,
 3 the audit could not complete, 130 interrupted.""",
     "audit": """\
 Examples:
-  export SF_INSTANCE_URL=https://acme.my.salesforce.com SF_ACCESS_TOKEN=...
+  export SF_INSTANCE_URL=https://acme.my.salesforce.com   # the token: prompted
   auditor audit --hubspot-allocation 20000 --expected-records 50000
   auditor audit --target-org hubspot-prod -f json -o report.json
   auditor audit --target-org admin --user hubspot.sync@acme.com

@@ -6,10 +6,13 @@ A malformed file raises :class:`MappingFileError` naming the file, the line and 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import locale
 import re
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -68,8 +71,16 @@ def _row_to_mapping(values: dict[str, Any], where: str) -> FieldMapping:
     )
 
 
-def parse_csv(text: str, name: str) -> tuple[FieldMapping, ...]:
-    """Parse CSV with a header row naming the columns; lines starting with '#' are comments."""
+def _ignore(_warning: str) -> None:
+    return None
+
+
+def parse_csv(text: str, name: str, warn: Callable[[str], None] = _ignore) -> tuple[FieldMapping, ...]:
+    """Parse CSV with a header row naming the columns; lines starting with '#' are comments.
+
+    Columns other than COLUMNS (a spreadsheet's "notes", "owner") are ignored, each named once
+    through ``warn``; a missing required column is an error that names the unknown ones (a typo?).
+    """
     lines = text.splitlines()
     numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip() and not line.lstrip().startswith("#")]
     if not numbered:
@@ -78,9 +89,11 @@ def parse_csv(text: str, name: str) -> tuple[FieldMapping, ...]:
     columns = [c.strip().lower() for c in next(csv.reader([header]))]
     unknown = [c for c in columns if c not in COLUMNS]
     absent = [c for c in COLUMNS[:4] if c not in columns]
-    if unknown or absent:
-        problem = f"unknown column '{unknown[0]}'" if unknown else f"missing column '{absent[0]}'"
-        raise MappingFileError(f"{name}:{header_line}: {problem} (expected {', '.join(COLUMNS)})")
+    if absent:
+        also = f"unknown column '{unknown[0]}'; " if unknown else ""
+        raise MappingFileError(f"{name}:{header_line}: missing column '{absent[0]}' ({also}expected {', '.join(COLUMNS)})")
+    for column in unknown:
+        warn(f"{name}:{header_line}: ignoring unknown column '{column[:60]}' (expected {', '.join(COLUMNS)})")
     mappings = []
     for number, line in numbered[1:]:
         try:
@@ -118,18 +131,44 @@ def parse_toml(text: str, name: str) -> tuple[FieldMapping, ...]:
     return tuple(mappings)
 
 
-def load_mapping_file(path: Path) -> tuple[FieldMapping, ...]:
-    """Read a CSV or TOML mapping file (chosen by extension)."""
+def decode_text(data: bytes, name: str) -> str:
+    """A mapping file's text. UTF-8 (its byte-order mark, which Excel writes, stripped), else the
+    user's locale encoding when that is not UTF-8, else cp1252 (Excel's "CSV" on Western Windows);
+    MappingFileError when none of them decodes it, naming the first undecodable byte's line."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise MappingFileError(f"{name}: cannot read (UTF-16 text that does not decode)") from None
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise MappingFileError(f"{path}: cannot read ({reason})") from None
+        return data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        first_bad = utf8_error.start
+    fallbacks = [locale.getpreferredencoding(False), "cp1252"]
+    for encoding in dict.fromkeys(e for e in fallbacks if codecs.lookup(e).name not in ("utf-8", "ascii")):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    line = data[:first_bad].count(b"\n") + 1
+    raise MappingFileError(f"{name}:{line}: cannot read: not UTF-8 nor cp1252 text (byte 0x{data[first_bad]:02x}); "
+                           "save the file as CSV UTF-8")
+
+
+def load_mapping_file(path: Path, warn: Callable[[str], None] = _ignore) -> tuple[FieldMapping, ...]:
+    """Read a CSV or TOML mapping file (chosen by extension); ``warn`` receives non-fatal remarks."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MappingFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    text = decode_text(data, str(path))
     suffix = path.suffix.lower()
     if suffix == ".toml":
         return parse_toml(text, str(path))
     if suffix in (".csv", ".txt"):
-        return parse_csv(text, str(path))
+        return parse_csv(text, str(path), warn)
     raise MappingFileError(f"{path}: unsupported mapping file type '{suffix}' (use .csv or .toml)")
 
 

@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import requests
 
@@ -32,6 +32,18 @@ _TOKEN_PATH = "/services/oauth2/token"
 # GETs that act rather than read: Tooling's executeAnonymous runs Apex and runTests* start test
 # runs [Tooling API REST resources], Apex REST runs custom code, oauth2/revoke ends a session.
 _ACTING_GET = re.compile(r"(?i)/tooling/(?:executeAnonymous|runTests)|/services/apexrest(?:/|$)|/services/oauth2/revoke")
+# Where the auditor may go at all: the data API (versions list and vNN.N/...), OAuth token and
+# userinfo, SOAP login, and the public Trust status API on its own host. Judged on the normalised
+# path (see normalise_path), so neither dot segments nor percent-encoding can step out of them.
+_ALLOWED_ROOTS = (
+    re.compile(r"^/services/data/?$"),
+    _DATA_PATH,
+    re.compile(r"^/services/oauth2/(?:token|userinfo)/?$"),
+    _SOAP_LOGIN_PATH,
+)
+TRUST_ROOT = ("api.status.salesforce.com", re.compile(r"^/v1/"))
+# RFC 3986 §2.3: percent-encoded unreserved characters are equivalent to the characters themselves.
+_ENCODED_UNRESERVED = re.compile(r"%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DEde]|5[Ff]|7[Ee])")
 # Login endpoints answer a refused login with HTTP 500 (SOAP fault): retry only gateway errors
 # there. Data requests are all reads, so any 5xx is safe to retry.
 LOGIN_RETRY_STATUSES = frozenset({502, 503, 504})
@@ -101,16 +113,57 @@ def counts_as_api_call(method: str, url: str) -> bool:
     return path.rstrip("/") != "/services/data"
 
 
+def normalise_path(path: str) -> str:
+    """The path as the server will read it: percent-encoded unreserved characters decoded and dot
+    segments removed (RFC 3986 §6.2.2.2 and §5.2.4). urllib3 removes literal dot segments before
+    sending and Salesforce decodes ``%2e``, so the guard judges this form, not the raw one.
+
+    Raises ReadOnlyViolation for a path whose meaning depends on the server (an encoded ``/`` or
+    backslash, a backslash, a NUL): the auditor never builds one.
+    """
+    decoded = _ENCODED_UNRESERVED.sub(lambda m: unquote(m.group()), path)
+    if re.search(r"(?i)%(?:2f|5c|00)|\\|\x00", decoded):
+        raise ReadOnlyViolation(f"refused {decoded[:200]!r}: an encoded separator in the path is not allowed")
+    output: list[str] = []
+    segments = decoded.split("/")
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == ".":
+            if last:
+                output.append("")
+            continue
+        if segment == "..":
+            if len(output) > 1:
+                output.pop()
+            if last:
+                output.append("")
+            continue
+        output.append(segment)
+    normalised = "/".join(output)
+    return normalised if normalised.startswith("/") or not normalised else "/" + normalised
+
+
+def _check_root(host: str, path: str) -> None:
+    if any(root.match(path) for root in _ALLOWED_ROOTS):
+        return
+    if host == TRUST_ROOT[0] and TRUST_ROOT[1].match(path):
+        return
+    raise ReadOnlyViolation(f"refused {path[:200]}: outside the Salesforce APIs the auditor reads")
+
+
 def check_read_only(method: str, url: str, headers: Mapping[str, str], body: Any) -> None:
     """Raise ReadOnlyViolation unless the request cannot change the org.
 
-    Allowed: GET anywhere but the few resources that act (_ACTING_GET); POST to the SOAP login
-    call (SOAPAction login and a login Body) and the OAuth token endpoint; POST /composite whose
-    subrequests are all such GETs. Everything else is refused before it is sent.
+    The path judged is the normalised one (normalise_path), and it must lie under an allowed root
+    (_ALLOWED_ROOTS). Allowed: GET but the few resources that act (_ACTING_GET); POST to the SOAP
+    login call (SOAPAction login and a login Body) and the OAuth token endpoint; POST /composite
+    whose subrequests are all such GETs. Everything else is refused before it is sent.
     """
     verb = method.upper()
-    path = urlsplit(url).path
+    parts = urlsplit(url)
+    path = normalise_path(parts.path)
     _check_no_method_override(url)
+    _check_root((parts.hostname or "").lower(), path)
     if verb == "GET":
         _check_get(path)
         return
@@ -168,9 +221,13 @@ def _check_composite_body(body: Any, path: str) -> None:
         if not isinstance(method, str) or method.upper() != "GET":
             raise ReadOnlyViolation(f"refused POST {path}: subrequest method {method!r} is not GET")
         sub_url = sub.get("url")
-        if isinstance(sub_url, str):
-            _check_no_method_override(sub_url)
-        _check_get(urlsplit(sub_url).path if isinstance(sub_url, str) else "")
+        if not isinstance(sub_url, str):
+            raise ReadOnlyViolation(f"refused POST {path}: a subrequest has no url")
+        _check_no_method_override(sub_url)
+        sub_path = normalise_path(urlsplit(sub_url).path)
+        _check_get(sub_path)
+        if not _DATA_PATH.match(sub_path):
+            raise ReadOnlyViolation(f"refused POST {path}: subrequest {sub_path[:200]} is outside the data API")
 
 
 def _check_get(path: str) -> None:

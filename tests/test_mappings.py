@@ -62,7 +62,7 @@ def test_good_toml(tmp_path: Path) -> None:
     ("wrong-object.csv", HEADER + "contacts,email,Contact,Lead.Email,two_way\n",
      "wrong-object.csv:2: field 'Lead.Email' is not on object 'Contact'"),
     ("bad-header.csv", "hubspot_object,property,salesforce_object,salesforce_field\n",
-     "bad-header.csv:1: unknown column 'property'"),
+     "bad-header.csv:1: missing column 'hubspot_property' (unknown column 'property';"),
     ("bad-key.toml", '[[mapping]]\nhubspot_object = "contacts"\nhubspot_property = "email"\n'
      'salesforce_object = "Contact"\nsalesforce_field = "Email"\n\n[[mapping]]\nhubspot_object = "c"\n'
      'hubspot_property = "p"\nsalesforce_object = "Contact"\nfield = "Phone"\n',
@@ -102,3 +102,42 @@ def test_direction_decides_whether_edit_is_needed(tmp_path: Path, monkeypatch: p
 
     assert field_status(one_way) == "pass"
     assert field_status(two_way) == "fail"
+
+
+# ------------------------------------------------------------------------------- files saved by Excel
+
+ROWS = "contacts,email,Contact,Email,two_way\ncontacts,ville,Contact,MailingCity,two_way\n"
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("utf-8 with a byte-order mark (Excel's CSV UTF-8)", b"\xef\xbb\xbf" + (HEADER + ROWS).encode()),
+    ("cp1252 (Excel's CSV on Windows)", (HEADER + ROWS.replace("ville", "soci\u00e9t\u00e9")).encode("cp1252")),
+    ("utf-16 with a byte-order mark (Excel's Unicode text)", (HEADER + ROWS).encode("utf-16")),
+    ("windows line ends", (HEADER + ROWS).replace("\n", "\r\n").encode()),
+])
+def test_excel_saved_files_load(tmp_path: Path, name: str, data: bytes) -> None:
+    path = tmp_path / "mappings.csv"
+    path.write_bytes(data)
+    mappings = load_mapping_file(path)
+    assert [m.qualified for m in mappings] == ["Contact.Email", "Contact.MailingCity"]
+    assert mappings[0].hubspot_object == "contacts"
+
+
+def test_a_file_no_encoding_decodes_is_one_clear_line(tmp_path: Path) -> None:
+    path = tmp_path / "mappings.csv"
+    path.write_bytes((HEADER + ROWS).encode() + b"contacts,x\x81\x8d,Contact,Phone,two_way\n")
+    with pytest.raises(MappingFileError) as raised:
+        load_mapping_file(path)
+    assert str(raised.value).startswith(f"{path}:4: cannot read: not UTF-8 nor cp1252 text (byte 0x81)")
+
+
+def test_unknown_extra_columns_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, "m.csv", HEADER.rstrip("\n") + ",notes,owner\n" + "contacts,email,Contact,Email,two_way,keep,ann\n")
+    warnings: list[str] = []
+    assert [m.qualified for m in load_mapping_file(path, warnings.append)] == ["Contact.Email"]
+    assert [w.split(": ", 1)[1] for w in warnings] == [
+        f"ignoring unknown column '{c}' (expected hubspot_object, hubspot_property, salesforce_object, "
+        "salesforce_field, direction)" for c in ("notes", "owner")]
+    result = run_cli("audit", "--replay", str(ROOT / "cassettes" / "healthy.yaml"), "--mappings", str(path), "-f", "json")
+    assert f"auditor: {path}:1: ignoring unknown column 'notes'" in result.stderr
+    assert result.exit_code in (0, 1)

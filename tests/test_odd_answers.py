@@ -328,3 +328,225 @@ def test_whoami_survives_any_mutation(mutation: tuple[Entries, list[str]]) -> No
     if result.stdout.strip():
         facts = json.loads(result.stdout)
         assert {"instance_url", "org", "user"} <= set(facts)
+
+
+# ---------------------------------------------------------------------------------------- hostile answers
+# Each class of defect found by replaying mutated cassettes (issue 10), one regression per class; the
+# wider sweep is bench/mutations.py.
+
+DATA = f"{BASE}/services/data/v62.0"
+
+
+def audit_counting(entries: Entries, *args: str) -> tuple[CliResult, list[str]]:
+    """Like audit(), and the URLs of every request that was answered."""
+    with cassette.replaying(entries) as mock:
+        result = run_cli("audit", "--instance-url", BASE, "--access-token", "00DFAKE000000000!FAKE.TOKEN.ODD",
+                         "--format", "json", "--hubspot-allocation", "20000", *args)
+        return result, [call.request.url for call in mock.calls]
+
+
+def page(url: str, next_url: str | None, total: int = 5000) -> dict[str, Any]:
+    """A cassette entry answering ``url`` with a page of one record that points at ``next_url``."""
+    record = {"attributes": {"type": "ApexTrigger", "url": "/services/data/v62.0/sobjects/ApexTrigger/01q5g000000AbCdAAK"}}
+    body: dict[str, Any] = {"totalSize": total, "done": next_url is None, "records": [record]}
+    if next_url is not None:
+        body["nextRecordsUrl"] = next_url
+    return {"method": "GET", "url": f"{BASE}{url}", "body": json.dumps(body), "status": 200,
+            "content_type": "application/json"}
+
+
+def paging_to(first: str, total: int = 5000) -> Entries:
+    def start_paging(result: dict[str, Any]) -> None:
+        result["body"].update(done=False, nextRecordsUrl=first, totalSize=total)
+    return with_subrequest(HEALTHY, "triggers", start_paging)
+
+
+@pytest.mark.parametrize(("name", "pages", "total"), [
+    ("points at itself", [("/services/data/v62.0/query/01gA-200", "/services/data/v62.0/query/01gA-200")], 5000),
+    ("a cycle of two", [("/services/data/v62.0/query/01gA-200", "/services/data/v62.0/query/01gA-400"),
+                        ("/services/data/v62.0/query/01gA-400", "/services/data/v62.0/query/01gA-200")], 5000),
+])
+def test_a_paging_loop_is_followed_once_and_reported(name: str, pages: list[tuple[str, str]], total: int) -> None:
+    entries = paging_to(pages[0][0], total) + [page(url, nxt, total) for url, nxt in pages]
+    result, sent = audit_counting(entries)
+    report = report_of(result)
+    assert result.exit_code == 1 and "UNKNOWN_ERROR" in report["would_suspend"]
+    assert "pagination loops" in unexpected(report) and f"after {len(pages) + 1} pages" in unexpected(report)
+    assert all(sent.count(f"{BASE}{url}") == 1 for url, _ in pages), sent
+
+
+def test_paging_beyond_the_total_size_stops_at_the_cap() -> None:
+    """Fresh URLs every time, but a query of 300 rows cannot take more than two pages of 200 and one more
+    (the first page is empty here: the batch size is taken as 200)."""
+    urls = [f"/services/data/v62.0/query/01gB-{n}" for n in range(50)]
+    entries = paging_to(urls[0], 300) + [page(url, nxt, total=300) for url, nxt in zip(urls, urls[1:])]
+    result, sent = audit_counting(entries)
+    report = report_of(result)
+    assert "pagination did not end after 3 pages" in unexpected(report)
+    assert len([u for u in sent if "/query/01gB-" in u]) == 2
+
+
+def test_an_empty_page_that_is_not_the_last_stops_the_paging() -> None:
+    urls = [f"/services/data/v62.0/query/01gC-{n}" for n in range(5)]
+    empty = [{**page(url, nxt), "body": json.dumps({"totalSize": 10**6, "done": False, "records": [],
+                                                     "nextRecordsUrl": nxt})} for url, nxt in zip(urls, urls[1:])]
+    result, sent = audit_counting(paging_to(urls[0], 10**6) + empty)
+    assert "pagination made no progress: page 2 had no records" in unexpected(report_of(result))
+    assert len([u for u in sent if "/query/01gC-" in u]) == 1
+
+
+def test_a_next_page_outside_the_query_resource_is_not_fetched() -> None:
+    """Percent-encoded dot segments would step out of the data API to Apex REST (custom code)."""
+    hostile = "/services/data/v62.0/%2e%2e/%2e%2e/apexrest/Cleanup"
+    result, sent = audit_counting(paging_to(hostile) + [page("/services/apexrest/Cleanup", None)])
+    report = report_of(result)
+    assert "is not a page of the query resource" in unexpected(report)
+    assert not [u for u in sent if "apexrest" in u.lower() or "%2e" in u.lower()]
+
+
+def healthy_yaml_with(change: Callable[[dict[str, Any]], None]) -> str:
+    import yaml
+
+    entries = copy.deepcopy(HEALTHY)
+    change(entries[LIMITS])
+    return yaml.safe_dump({"responses": [{"response": e} for e in entries]}, sort_keys=False)
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 9)}]\n" for n in range(8)) + "responses: *i\n"
+
+
+@pytest.mark.parametrize(("name", "text", "says"), [
+    ("content_type not text", healthy_yaml_with(lambda e: e.update(content_type=["application/json"])),
+     "entry 2 has a content_type that is not text"),
+    ("port out of range", healthy_yaml_with(lambda e: e.update(url="https://acme.my.salesforce.com:99999/services/data/v62.0/limits")),
+     "entry 2 has a malformed url (Port out of range 0-65535)"),
+    ("headers not a mapping", healthy_yaml_with(lambda e: e.update(headers=["Retry-After: 1"])),
+     "entry 2 has headers that are not a mapping of text to text"),
+    ("header value not text", healthy_yaml_with(lambda e: e.update(headers={"Retry-After": None})),
+     "entry 2 has headers that are not a mapping of text to text"),
+    ("status out of range", healthy_yaml_with(lambda e: e.update(status=1000)), "entry 2 has a malformed status"),
+    ("status true", healthy_yaml_with(lambda e: e.update(status=True)), "entry 2 has a malformed status"),
+    ("method unknown", healthy_yaml_with(lambda e: e.update(method="BREW")), "entry 2 has a malformed method"),
+    ("url without host", healthy_yaml_with(lambda e: e.update(url="/services/data/v62.0/limits")), "entry 2 has a malformed url"),
+    ("body a mapping", healthy_yaml_with(lambda e: e.update(body={"a": 1})), "entry 2 has a body that is not text"),
+    ("auto length not a flag", healthy_yaml_with(lambda e: e.update(auto_calculate_content_length="yes")),
+     "entry 2 has an auto_calculate_content_length"),
+    ("alias bomb", BOMB, "YAML aliases are not allowed"),
+    ("harmless alias", "x: &r {response: {}}\nresponses: [*r]\n", "YAML aliases are not allowed"),
+    ("deep nesting", "responses: " + "[" * 5000 + "]" * 5000 + "\n", "cassette"),
+])
+def test_a_malformed_cassette_is_exit_2_naming_the_entry(tmp_path: Path, name: str, text: str, says: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("audit", "--replay", str(path), "--format", "json")
+    assert result.exit_code == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"auditor: cassette {path}") and says in lines[0], lines
+
+
+def nested(depth: int) -> str:
+    return '{"DailyApiRequests": ' + "[" * depth + "1" + "]" * depth + "}"
+
+
+@pytest.mark.parametrize(("name", "entries", "check", "says"), [
+    ("JSON nested 1,100 deep", with_body(HEALTHY, LIMITS, nested(1100)), "daily-api-headroom",
+     "limits is unreadable JSON (nested deeper than 64 levels)"),
+    ("JSON nested 100 deep", with_body(HEALTHY, LIMITS, nested(100)), "daily-api-headroom",
+     "limits is unreadable JSON (nested deeper than 64 levels)"),
+    ("a limit of 10^400", with_body(HEALTHY, LIMITS, '{"DailyApiRequests": {"Max": 1' + "0" * 400 + ', "Remaining": 3}}'),
+     "daily-api-headroom", "limits is unreadable JSON (a number out of range (10000000000000000000...))"),
+    ("a limit of 1e400", with_body(HEALTHY, LIMITS, '{"DailyApiRequests": {"Max": 1e400, "Remaining": 3}}'),
+     "daily-api-headroom", "a number out of range (1e400)"),
+    ("a limit of NaN", with_body(HEALTHY, LIMITS, '{"DailyApiRequests": {"Max": NaN, "Remaining": 3}}'),
+     "daily-api-headroom", "a number out of range (NaN)"),
+    ("a composite nested 1,100 deep", with_body(HEALTHY, COMPOSITE, '{"compositeResponse": ' + "[" * 1100 + "]" * 1100 + "}"),
+     "object-access", "composite answer is unreadable JSON (nested deeper than 64 levels)"),
+    ("a referenceId that is a list", with_subrequest(HEALTHY, "triggers", lambda r: r.update(referenceId=["triggers"])),
+     "row-lock-risk", "missing from the composite"),
+])
+def test_answers_beyond_sane_bounds_are_unreadable_not_a_crash(name: str, entries: Entries, check: str, says: str) -> None:
+    result = audit(entries)
+    report = assert_sound(result)
+    assert report is not None and result.exit_code == 1
+    assert "UNKNOWN_ERROR" in report["would_suspend"] and "error" in statuses(report, check)
+    assert says in unexpected(report)
+
+
+TRUST = cassette.load_cassette(ROOT / "cassettes" / "trust-maintenance.yaml")
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00.000+05:00", "9999-12-31T23:59:59.000-05:00", "0001-01-01T00:00:00Z"])
+def test_a_trust_time_out_of_range_is_unknown(when: str) -> None:
+    trust = json.loads(TRUST[-1]["body"])
+    trust["Maintenances"][0]["plannedStartTime"] = when
+    entries = with_body(TRUST, len(TRUST) - 1, trust)
+    with cassette.replaying(entries):
+        result = run_cli("audit", "--instance-url", BASE, "--access-token", "00DFAKE000000000!FAKE.TOKEN.ODD",
+                         "--format", "json", "--hubspot-allocation", "20000", "--trust-status")
+    report = assert_sound(result)
+    assert report is not None
+    (finding,) = [f for f in report["findings"] if f["check"] == "trust-status"]
+    assert finding["status"] in ("warn", "error") and "not a timestamp" in finding["message"], finding
+
+
+PLANTED = "00D5g000004SzXbEAK!AQ4AQFakeSessionPlantedByAProxy.0123456789abcdef"  # pragma: allowlist secret
+RUN_TOKEN = "00DFAKE000000000!FAKE.TOKEN.ODD"  # this run's --access-token (too short for the shape)
+
+
+def failing(reference: str, message: str, code: str = "UNKNOWN_EXCEPTION", status: int = 500) -> Entries:
+    return with_subrequest(HEALTHY, reference, lambda r: r.update(httpStatusCode=status,
+                                                                  body=[{"errorCode": code, "message": message}]))
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "junit", "csv"])
+def test_a_session_id_in_an_answer_never_leaves_the_process(tmp_path: Path, fmt: str) -> None:
+    """A gateway or an Apex handler quoting a session id (any, or this run's own token) in an error."""
+    entries = failing("triggers", f"Session {PLANTED} rejected; retry with Authorization: OAuth {RUN_TOKEN}")
+    entries = with_body(entries, LIMITS, json.dumps([{"errorCode": "UNKNOWN_EXCEPTION", "message": f"bad {PLANTED}"}]),
+                        status=500)
+    files = {name: tmp_path / name for name in ("report", "record.yaml", "snapshot.json")}
+    with cassette.replaying(entries):
+        result = run_cli("audit", "--instance-url", BASE, "--access-token", RUN_TOKEN, "--format", fmt,
+                         "--hubspot-allocation", "20000", "--debug", "-o", str(files["report"]),
+                         "--record", str(files["record.yaml"]), "--save-snapshot", str(files["snapshot.json"]))
+    assert result.exit_code == 1, result.stderr
+    written = {name: path.read_text() for name, path in files.items()}
+    assert "REDACTED" in written["report"].replace("\\", "")  # the message is still there, masked
+    for where, text in {"stdout": result.stdout, "stderr": result.stderr, **written}.items():
+        for secret in (PLANTED, RUN_TOKEN, "AQ4AQFakeSessionPlanted", "FAKE.TOKEN.ODD"):
+            assert secret not in text, f"{secret} in {where}"
+
+
+def test_org_text_reaches_the_terminal_escaped_on_one_line_and_capped() -> None:
+    hostile = "Line one\nauditor: all good, nothing to see\x1b[2J\x1b]0;pwned\x07" + "\n" * 500_000
+    # A 401's errorCode is quoted in the one-line reason for exit 3.
+    result = audit(with_body(HEALTHY, USERINFO, [{"errorCode": hostile, "message": "x"}], status=401), "--format", "table")
+    assert result.exit_code == 3
+    for stream in (result.stdout, result.stderr):
+        assert "\x1b" not in stream and "\x07" not in stream
+    lines = result.stderr.strip().splitlines()
+    assert all(line.startswith("auditor: ") for line in lines), lines[:5]
+    assert not any(line.startswith("auditor: all good") for line in lines)
+    assert len(result.stderr) < 5000
+
+
+def test_org_text_in_the_table_is_escaped_and_capped() -> None:
+    hostile = "Denied\x1b[31m red\x07" + "x\n" * 500_000
+    result = audit(failing("triggers", hostile, code="INVALID_TYPE", status=400), "--format", "table", "--verbose")
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\\x1b[31m" in result.stdout
+    assert len(result.stdout.splitlines()) < 3000
+    full = audit(failing("triggers", hostile, code="INVALID_TYPE", status=400))
+    assert "\x1b" not in full.stdout and "\\u001b[31m" in full.stdout  # JSON keeps the full text, escaped
+    assert any(hostile in f["message"] for f in report_of(full)["findings"])
+
+
+def test_a_sample_of_the_mutation_bench_finds_no_defect() -> None:
+    """Eight runs of bench/mutations.py (every class of hostile answer and file); the bench runs hundreds."""
+    from bench.mutations import DEFECTS, mutation_run
+
+    results = mutation_run(8, seed=7)
+    defects = [(d, r["cassette"], r["mutations"], r["stderr"]) for r in results for d in DEFECTS if r[d]]
+    assert not defects
+    assert {r["exit"] for r in results} <= {0, 1, 2, 3}

@@ -257,3 +257,41 @@ def test_a_composite_subrequest_with_the_override_is_refused() -> None:
                                   "url": "/services/data/v62.0/sobjects/Account/0015g00000AbCdEAAA?_HttpMethod=DELETE"}]}
     with pytest.raises(ReadOnlyViolation, match="_HttpMethod"):
         check_read_only("POST", "https://acme.my.salesforce.com/services/data/v62.0/composite", {}, body)
+
+
+# ------------------------------------------------------------------------------- normalised paths
+
+ESCAPES = [
+    ("encoded dot segments to Apex REST", f"{DATA}/%2e%2e/%2e%2e/apexrest/Cleanup"),
+    ("upper-case encoded dots", f"{DATA}/%2E%2E/%2E%2E/apexrest/Cleanup"),
+    ("mixed dots", f"{DATA}/.%2e/%2e./apexrest/Cleanup"),
+    ("literal dot segments", f"{DATA}/../../apexrest/Cleanup"),
+    ("encoded letters", f"{BASE}/services/%61pexrest/Cleanup"),
+    ("encoded slash", f"{DATA}/..%2f..%2fapexrest/Cleanup"),
+    ("backslash", f"{DATA}/..\\..\\apexrest/Cleanup"),
+    ("dots to executeAnonymous", f"{DATA}/sobjects/%2e%2e/tooling/executeAnonymous/?anonymousBody=x"),
+    ("out of the APIs", f"{BASE}/secur/frontdoor.jsp?sid=x"),
+    ("dots out of the APIs", f"{DATA}/%2e%2e/%2e%2e/%2e%2e/home/home.jsp"),
+    ("revoke through dots", f"{BASE}/services/oauth2/userinfo/%2e%2e/revoke?token=x"),
+]
+
+
+@pytest.mark.parametrize("url", [u for _, u in ESCAPES], ids=[n for n, _ in ESCAPES])
+def test_the_guard_judges_the_path_that_will_be_sent(mock: responses.RequestsMock, url: str) -> None:
+    with pytest.raises(ReadOnlyViolation):
+        session().request("GET", url)
+    assert len(mock.calls) == 0
+
+
+def test_a_composite_subrequest_cannot_escape_through_dots(mock: responses.RequestsMock) -> None:
+    with pytest.raises(ReadOnlyViolation):
+        session().request("POST", COMPOSITE, json=composite("GET", url="/services/data/v62.0/%2e%2e/%2e%2e/apexrest/X"))
+    assert len(mock.calls) == 0
+
+
+def test_harmless_dots_and_encodings_stay_allowed(mock: responses.RequestsMock) -> None:
+    guarded = session()
+    assert guarded.request("GET", f"{DATA}/sobjects/./Account/describe").status_code == 200
+    assert guarded.request("GET", f"{DATA}/sobjects/%41ccount/describe").status_code == 200
+    assert guarded.request("GET", "https://api.status.salesforce.com/v1/instances/NA1/status").status_code == 200
+    assert len(mock.calls) == 3

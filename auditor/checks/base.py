@@ -130,10 +130,13 @@ def root_cause(snapshot: OrgSnapshot, part: Unavailable) -> FailureKind:
     return unrecovered[0] if unrecovered else FailureKind.NOT_COLLECTED
 
 
-def _short_detail(part: Unavailable) -> str:
+def _short_detail(part: Unavailable, quoted_elsewhere: bool) -> str:
     """The reason; for an outage or server error just "PermissionSetAssignment: HTTP 503": the page text is
-    quoted once, by the cause's own finding."""
+    quoted once, by the cause's own finding. A cause no other finding quotes (the auditing user cannot read
+    the object) keeps its whole text here: reporters escape and cap it for the terminal, JSON keeps it."""
     reason = part.reason.removeprefix("not collected: ")
+    if not quoted_elsewhere:
+        return reason
     answer = " ".join(str(x) for x in (part.http_status and f"HTTP {part.http_status}", part.error_code) if x)
     if not answer or part.kind not in (FailureKind.ORG_UNAVAILABLE, FailureKind.SERVER_ERROR):
         return reason if len(reason) <= 160 else reason[:157] + "..."
@@ -145,8 +148,8 @@ def not_evaluated(check: Check, snapshot: OrgSnapshot, part: Unavailable) -> Fin
     """The one finding of a check whose required input could not be read: "not evaluated: <cause>"."""
     kind = root_cause(snapshot, part)
     cause = _CAUSES.get(kind, "an input could not be read")
-    detail = _short_detail(part)
     owner = _CAUSE_OWNERS.get(kind)
+    detail = _short_detail(part, quoted_elsewhere=owner is not None)
     hint = retry_hint(Unavailable(kind, part.reason))
     if owner is not None and owner != check.id:
         hint = f"See the {owner} finding. {hint}"

@@ -53,7 +53,7 @@ from auditor.collect.plan import (
 )
 from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
-from auditor.errors import AuditIncomplete, UsageError, session_rejected
+from auditor.errors import AuditIncomplete, ReadOnlyViolation, UsageError, session_rejected
 from auditor.permissions import field_permission_fields, objects_without_read
 from auditor.snapshot import (
     ApiRefusal,
@@ -68,12 +68,13 @@ from auditor.snapshot import (
     Unavailable,
     UserInfo,
 )
-from auditor.transport import GuardedSession
+from auditor.transport import GuardedSession, normalise_path
 
 if TYPE_CHECKING:
     from auditor.connect.session import OrgSession
 
-__all__ = ["CollectTarget", "Strategy", "collect", "collect_identity", "login_refusal_snapshot", "refusal_snapshot"]
+__all__ = ["CollectTarget", "Strategy", "collect", "collect_identity", "incomplete_snapshot", "login_refusal_snapshot",
+           "refusal_snapshot"]
 
 _EVENT_KINDS = frozenset({FailureKind.ORG_UNAVAILABLE, FailureKind.SERVER_ERROR, FailureKind.UNEXPECTED, FailureKind.API_LIMIT})
 
@@ -127,6 +128,20 @@ def login_refusal_snapshot(http: GuardedSession, instance_url: str, api_version:
                            message: str) -> OrgSnapshot:
     """The snapshot of an audit whose login Salesforce refused because API access is off."""
     return refusal_snapshot(CollectTarget(http, instance_url, {}, api_version), code, message, at_login=True)
+
+
+def incomplete_snapshot(instance_url: str, api_version: str, reason: str, objects: tuple[str, ...],
+                        usage: ApiUsage) -> OrgSnapshot:
+    """The snapshot of an audit that stopped before it could read the org (login refused, session
+    expired, host unreachable, --deadline): every part "not collected" with the reason, so each
+    check reports that it could not be evaluated and why, in every format (exit 3)."""
+    skipped = Unavailable(FailureKind.NOT_COLLECTED, f"not collected: the audit could not complete: {reason}")
+    return OrgSnapshot(
+        api_version=api_version, instance_url=instance_url, org=skipped, user=skipped, audited_connected_user=True,
+        sources=skipped, object_permissions=skipped, field_permissions=skipped,
+        describes=tuple((name, skipped) for name in objects), limits=skipped, triggers=skipped,
+        hubspot_package=skipped, collected_at=_now(), api_usage=usage,
+    )
 
 
 def _is_login_host(host: str) -> bool:
@@ -188,6 +203,40 @@ def _identify(executor: Executor, target: CollectTarget) -> tuple[str, str, str 
     return user_id, org_id, username if isinstance(username, str) else None
 
 
+# Salesforce returns query results in batches of 200 to 2,000 records [C D-QUERYMORE]; so a query of
+# totalSize N needs at most ceil(N / 200) pages. Beyond that, or past the absolute ceiling (a million
+# rows at the smallest batch, more than any org's permission rows), the paging is not Salesforce's.
+_SMALLEST_BATCH = 200
+_QUERY_PAGE = re.compile(r"^/services/data/v\d+\.\d+/(?:tooling/)?query(?:All)?/[A-Za-z0-9-]+/?$")
+MAX_PAGES = 5000
+
+
+def page_limit(first_page: Any, first_count: int) -> int:
+    """How many pages a query may take: its ``totalSize`` over the batch size, the smaller of 200 and
+    the first page's record count (a page can be smaller for wide rows [U]); the ceiling when unknown."""
+    total = first_page.get("totalSize") if isinstance(first_page, dict) else None
+    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+        return MAX_PAGES
+    batch = min(_SMALLEST_BATCH, first_count) if first_count > 0 else _SMALLEST_BATCH
+    return max(1, min(MAX_PAGES, -(-total // batch) + 1))
+
+
+def _pagination_anomaly(url: str, seen: set[str], pages: int, limit: int) -> str | None:
+    """Why the next page must not be fetched: a URL that leaves the query resource once normalised
+    (the read-only guard would refuse it anyway), a repeated URL, more pages than the query can have."""
+    try:
+        path = normalise_path(urlsplit(url).path)
+    except ReadOnlyViolation:
+        path = ""
+    if not _QUERY_PAGE.match(path) or urlsplit(url).netloc:
+        return f"nextRecordsUrl {url[:120]!r} is not a page of the query resource"
+    if url in seen:
+        return f"pagination loops: nextRecordsUrl {url[:120]!r} was already fetched, after {pages} pages"
+    if pages >= limit:
+        return f"pagination did not end after {pages} pages, more than the query's totalSize allows"
+    return None
+
+
 class _Collection:
     """State of one collection run; collect() is the public entry point."""
 
@@ -210,6 +259,8 @@ class _Collection:
             return failed(what, first)
         records = list(first)
         body = answers[ref].body
+        limit = page_limit(body, len(records))
+        seen: set[str] = set()
         while True:
             try:
                 url = next_records_url(body)
@@ -217,10 +268,20 @@ class _Collection:
                 return failed(what, Unavailable(FailureKind.UNEXPECTED, f"{what}: unexpected answer ({exc})"))
             if url is None:
                 return records
+            pages = len(seen) + 1  # pages fetched so far, the first answer included
+            loop = _pagination_anomaly(url, seen, pages, limit)
+            if loop is not None:
+                return failed(what, Unavailable(FailureKind.UNEXPECTED, f"{what}: unexpected answer ({loop})"))
+            seen.add(url)
             page = self.executor.get(url)
             more = parse_part(page, f"{what} (next page)", query_records)
             if isinstance(more, Unavailable):
                 return failed(what, more)
+            if not more and isinstance(page.body, dict) and page.body.get("done") is False:
+                # Only the last page can be short, let alone empty: an empty page that is not the last
+                # is paging that makes no progress (each page costs an API call).
+                return failed(what, Unavailable(FailureKind.UNEXPECTED, f"{what}: unexpected answer (pagination made "
+                                                f"no progress: page {pages + 1} had no records and was not the last)"))
             records.extend(more)
             body = page.body
 

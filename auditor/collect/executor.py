@@ -90,19 +90,85 @@ def resolve_references(url: str, answers: dict[str, Answer]) -> str | None:
     return None if missing else resolved
 
 
+# Bounds on what a JSON answer may be. Salesforce's deepest answers (a describe inside a composite)
+# nest about 8 levels and its largest (25 describes) are tens of MB; its numbers are record counts,
+# megabytes and API calls. Anything beyond is not an answer the parsers can trust: it becomes an
+# unreadable body (an UNKNOWN_ERROR finding saying what was wrong), never a RecursionError, an
+# OverflowError or an inf that a check then trips over.
+MAX_DEPTH = 64
+MAX_BODY_CHARS = 64 * 1024 * 1024
+MAX_NUMBER = 10**18
+
+
+class UnreadableBody(str):
+    """The text of a JSON answer that could not be read safely, with ``problem`` saying why."""
+
+    problem: str
+
+    def __new__(cls, text: str, problem: str) -> UnreadableBody:
+        body = super().__new__(cls, text)
+        body.problem = problem
+        return body
+
+
+class _OutOfBounds(ValueError):
+    pass
+
+
 def not_json(text: str) -> str:
     """How to name a body that should have been JSON and is not (cut short, an HTML page, ...)."""
+    if isinstance(text, UnreadableBody):
+        return f"unreadable JSON ({text.problem})"
     return f"not valid JSON ({len(text)} characters starting {' '.join(text[:40].split())!r})"
+
+
+def _number(text: str) -> int | float:
+    if len(text) > 40:  # also keeps int() clear of Python's 4,300-digit conversion limit
+        raise _OutOfBounds(f"a number out of range ({text[:20]}...)")
+    value: int | float = int(text) if text.lstrip("-").isdigit() else float(text)
+    if not -MAX_NUMBER <= value <= MAX_NUMBER:  # inf and nan fail both comparisons
+        raise _OutOfBounds(f"a number out of range ({text[:20]}{'...' if len(text) > 20 else ''})")
+    return value
+
+
+def _constant(name: str) -> float:
+    raise _OutOfBounds(f"a number out of range ({name})")
+
+
+def _check_depth(value: Any) -> None:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _OutOfBounds(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values() if isinstance(child, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item if isinstance(child, (dict, list)))
+
+
+def decode_json(text: str) -> Any:
+    """JSON within the bounds above; the text itself when it is not JSON, an UnreadableBody when it
+    is JSON beyond the bounds. The one JSON-decoding edge for answers from the org."""
+    if len(text) > MAX_BODY_CHARS:
+        return UnreadableBody(text[:200], f"{len(text)} characters, more than {MAX_BODY_CHARS}")
+    try:
+        value = json.loads(text, parse_int=_number, parse_float=_number, parse_constant=_constant)
+        _check_depth(value)
+    except _OutOfBounds as exc:
+        return UnreadableBody(text[:200], str(exc))
+    except RecursionError:
+        return UnreadableBody(text[:200], f"nested deeper than {MAX_DEPTH} levels")
+    except ValueError:
+        return text
+    return value
 
 
 def parse_body(response: requests.Response) -> Any:
     content_type = response.headers.get("Content-Type", "")
     text = response.text
     if "json" in content_type or text[:1] in ("{", "["):
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
+        return decode_json(text)
     return text
 
 
@@ -172,7 +238,8 @@ class Executor:
             for item in body_requests:
                 answers[item["referenceId"]] = failed
             return answers
-        by_reference = {r.get("referenceId"): r for r in results if isinstance(r, dict)}
+        # A referenceId of another type (a list, a number) names no subrequest of ours.
+        by_reference = {r["referenceId"]: r for r in results if isinstance(r, dict) and isinstance(r.get("referenceId"), str)}
         for item in body_requests:
             result = by_reference.get(item["referenceId"])
             status = result.get("httpStatusCode") if result else None

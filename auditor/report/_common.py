@@ -31,9 +31,17 @@ LOOKUP_ARROW = " → "
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# Longest text a table cell or markdown row shows: a message quoting a 1 MB answer must not print
+# half a million lines. JSON, JUnit and CSV keep the full text.
+PRINTABLE_LIMIT = 2000
+
+
 def printable(text: str) -> str:
     """``text`` safe for a terminal or a rendered document: line breaks normalised to "\\n",
-    tabs to a space, every other control character shown as a visible ``\\xNN`` escape."""
+    tabs to a space, every other control character shown as a visible ``\\xNN`` escape, and cut
+    at PRINTABLE_LIMIT characters (saying how many more there were)."""
+    if len(text) > PRINTABLE_LIMIT:
+        text = f"{text[:PRINTABLE_LIMIT]}... ({len(text) - PRINTABLE_LIMIT} more characters; see --format json)"
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
