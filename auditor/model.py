@@ -68,6 +68,9 @@ class Finding:
     lookup_path: tuple[str, ...] = ()  # e.g. ("Contact.AccountId", "Account.Region__c", "Region__c")
     sources: tuple[str, ...] = ()  # where access comes from, e.g. ("profile 'Integration'",)
     ignored: Ignore | None = None  # accepted by an [[ignore]] entry: reported, never fails the build
+    # The cause when the check could not run because an input it requires was unreadable ("org
+    # unavailable"): the human formats show every check stopped by one cause on one line.
+    not_evaluated: str | None = None
 
     def sort_key(self) -> tuple[str, int, str, str, str, str]:
         return (

@@ -177,7 +177,7 @@ def test_summary_line_without_suspension() -> None:
 
 FINDING_KEYS = {
     "check", "suspension", "status", "object", "field", "message", "remediation",
-    "lookup_path", "sources", "ignored",
+    "lookup_path", "sources", "ignored", "not_evaluated",
 }
 
 

@@ -59,7 +59,8 @@ def run_check(check: Check, snapshot: OrgSnapshot, config: AuditConfig) -> list[
     if snapshot.api_refusal is not None:
         if check.id not in _RUNS_WITHOUT_API:
             message = f"not evaluated: Salesforce refused API access ({snapshot.api_refusal.error_code})"
-            return [check.finding(Status.ERROR, message, "Fix the api-enabled finding, then re-run the audit.")]
+            return [check.finding(Status.ERROR, message, "Fix the api-enabled finding, then re-run the audit.",
+                                  not_evaluated="Salesforce refused API access")]
     else:
         unmet = unmet_requirement(snapshot, check.requires)
         if unmet is not None:

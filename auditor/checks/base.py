@@ -55,9 +55,11 @@ class Check:
         field: str | None = None,
         lookup_path: tuple[str, ...] = (),
         sources: tuple[str, ...] = (),
+        not_evaluated: str | None = None,
     ) -> Finding:
         """A finding of this check; the remediation defaults to the check's general one."""
         return Finding(
+            not_evaluated=not_evaluated,
             check=self.id,
             suspension=self.suspension,
             status=status,
@@ -153,7 +155,7 @@ def not_evaluated(check: Check, snapshot: OrgSnapshot, part: Unavailable) -> Fin
     hint = retry_hint(Unavailable(kind, part.reason))
     if owner is not None and owner != check.id:
         hint = f"See the {owner} finding. {hint}"
-    return check.finding(Status.ERROR, f"not evaluated: {cause} ({detail})", hint)
+    return check.finding(Status.ERROR, f"not evaluated: {cause} ({detail})", hint, not_evaluated=cause)
 
 
 def expiry_warning(check: Check, snapshot: OrgSnapshot, config: AuditConfig, what: str,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from auditor.model import STATUS_ORDER, Finding, Report, Status
 from auditor.snapshot import ApiUsage
@@ -97,6 +97,40 @@ def sections_in_report_order(report: Report) -> list[Section]:
     for finding in report.findings:
         grouped.setdefault(finding.suspension, []).append(finding)
     return [Section(code, tuple(findings)) for code, findings in grouped.items()]
+
+
+@dataclass(frozen=True)
+class NotEvaluated:
+    """Checks that one unreadable input stopped: shown once, on one line, by the human formats."""
+
+    cause: str  # "org unavailable"
+    checks: tuple[str, ...]  # the check ids, in report order
+    remediation: str  # the first finding's: it names the finding that reports the cause
+
+
+def split_not_evaluated(report: Report) -> tuple[Report, list[NotEvaluated]]:
+    """``report`` without the "not evaluated" findings whose cause stopped two checks or more, and
+    those findings grouped by cause. One outage then reads as its own finding plus one line saying
+    which checks it stopped, instead of a screen of identical errors (JSON, JUnit, SARIF and CSV
+    keep one finding per check: CI tools track them by name)."""
+    by_cause: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        if finding.not_evaluated is not None and finding.ignored is None:
+            by_cause.setdefault(finding.not_evaluated, []).append(finding)
+    grouped = {cause: found for cause, found in by_cause.items() if len(found) > 1}
+    if not grouped:
+        return report, []
+    hidden = {id(f) for found in grouped.values() for f in found}
+    kept = tuple(f for f in report.findings if id(f) not in hidden)
+    groups = [NotEvaluated(cause, tuple(dict.fromkeys(f.check for f in found)), found[0].remediation)
+              for cause, found in grouped.items()]
+    return replace(report, findings=kept), groups
+
+
+def not_evaluated_line(group: NotEvaluated) -> str:
+    """"11 checks not evaluated (org unavailable): api-enabled, user-active, ... Fix: ..." """
+    return (f"{plural(len(group.checks), 'check')} not evaluated ({group.cause}): {', '.join(group.checks)}. "
+            f"Fix: {group.remediation}")
 
 
 def target(finding: Finding) -> str:

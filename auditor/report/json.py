@@ -58,6 +58,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "lookup_path": list(finding.lookup_path),
         "sources": list(finding.sources),
         "ignored": _ignore(finding.ignored) if finding.ignored else None,
+        "not_evaluated": finding.not_evaluated,
     }
 
 

@@ -15,7 +15,9 @@ from auditor.report._common import (
     passed_checks,
     plural,
     printable,
+    not_evaluated_line,
     sections_by_severity,
+    split_not_evaluated,
     shown_message,
     summary_line,
     usage_line,
@@ -145,13 +147,16 @@ def _passed(sections: list[Section]) -> list[str]:
 
 def format_markdown(report: Report) -> str:
     """Render ``report`` as a GitHub-flavoured markdown document."""
-    sections = sections_by_severity(report)
+    shown, stopped = split_not_evaluated(report)
+    sections = sections_by_severity(shown)
     blocks: list[list[str]] = [[TITLE], [_verdict(report)], _context(report)]
     if sections:
         blocks.append(_overview(sections))
     else:
         blocks.append(["No findings: no check ran."])
     blocks.extend(_section(s) for s in sections if s.not_passed)
+    if stopped:
+        blocks.append(["### Not evaluated", ""] + [f"- {escape(not_evaluated_line(group))}" for group in stopped])
     pass_only = [s for s in sections if not s.not_passed]
     if pass_only:
         blocks.append(_passed(pass_only))

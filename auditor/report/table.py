@@ -23,8 +23,10 @@ from auditor.report._common import (
     paint,
     passed_checks,
     printable,
+    not_evaluated_line,
     sections_by_severity,
     shown_message,
+    split_not_evaluated,
     summary_line,
     target,
     usage_line,
@@ -245,7 +247,8 @@ def format_table(report: Report, *, verbose: bool = False, width: int | None = N
     """
     compact = width is not None and width < GRID_MIN_WIDTH
     blocks: list[list[str]] = [_header(report, width)]
-    sections = sections_by_severity(report)
+    shown, stopped = split_not_evaluated(report)
+    sections = sections_by_severity(shown)
     if not sections:
         blocks.append(["No findings: no check ran."])
     collapsed: list[Section] = []  # pass-only sections (always last) share one block
@@ -258,6 +261,10 @@ def format_table(report: Report, *, verbose: bool = False, width: int | None = N
                 blocks.append(_grid_section(section, width, verbose, color))
         else:
             collapsed.append(section)
+    if stopped:
+        blocks.append([paint("Not evaluated", STATUS_STYLES[Status.ERROR], color)]
+                      + [line for group in stopped
+                         for line in wrap(printable(not_evaluated_line(group)), width, indent="  ", hang="    ")])
     if collapsed:
         if compact:
             assert width is not None
