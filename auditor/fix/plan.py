@@ -85,6 +85,12 @@ _PART_NAMES: dict[str, str] = {
     "hubspot_package": "the HubSpot package (PackageLicense)",
 }
 
+# The checks that read /limits: their error is the finding a View Setup grant answers (chosen by check, never
+# by a message's wording). daily-api-headroom and hubspot-allocation guard /limits themselves, so they do not
+# declare it in ``requires``.
+_LIMITS_CHECKS = frozenset({check.id for check in CHECKS_BY_ID.values() if "limits" in check.requires}
+                           | {"daily-api-headroom", "hubspot-allocation"})
+
 HUBSPOT_PERMISSION_SET_NAME = "HubSpot_Integration_Permissions"  # [U: API name, reference hubspot-integration.md]
 _BY_LABEL = {label.lower(): name for name, label in PERMISSION_LABELS.items()}
 
@@ -499,7 +505,7 @@ def plan_fix(findings: Iterable[Finding], snapshot: OrgSnapshot, config: AuditCo
                                  "Once API access works, run `auditor audit` and `auditor fix` again: the other "
                                  "permission checks have not run yet."))
     if _view_setup_needed(snapshot):
-        cause = next((f for f in findings if f.status is Status.ERROR and "/limits" in f.message), None)
+        cause = next((f for f in findings if f.status is Status.ERROR and f.check in _LIMITS_CHECKS), None)
         if cause is not None:
             builder.grant_user_permission("ViewSetup", cause)
     return builder.plan(base, _incomplete(errors, snapshot) + incomplete, not_addressed)
