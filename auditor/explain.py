@@ -179,7 +179,6 @@ def _explanation(snapshot: OrgSnapshot, config: AuditConfig, target: str) -> str
 def _subject_findings(snapshot: OrgSnapshot, config: AuditConfig, sobject: str, field_name: str | None) -> list[Finding]:
     """The audit's findings about the object (object-level checks) or the field (its compound's included)."""
     from auditor.checks import evaluate
-    from auditor.fix.plan import permission_field
 
     findings = evaluate(snapshot, config)
     if field_name is None:
@@ -189,7 +188,7 @@ def _subject_findings(snapshot: OrgSnapshot, config: AuditConfig, sobject: str, 
     if isinstance(described, ObjectDescribe):
         field_describe = described.field(field_name)
         if field_describe is not None:
-            names.add(f"{described.name}.{permission_field(described, field_describe).name}".lower())
+            names.add(f"{described.name}.{fls_carrier(described, field_describe).name}".lower())
     named = [f for f in findings if (f.field or "").lower() in names]
     if named or not any(m.qualified.lower() == f"{sobject}.{field_name}".lower() for m in config.mappings):
         return named

@@ -9,7 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from auditor.checks import evaluate
-from auditor.fix.plan import FixPlan, NEVER_GRANTED, permission_field, plan_fix, with_dependencies
+from auditor.fix.plan import FixPlan, NEVER_GRANTED, plan_fix, with_dependencies
+from auditor.permissions import fls_carrier
 from auditor.snapshot import FieldDescribe, HubSpotPackage, ObjectDescribe, OrgSnapshot
 from tests.factory import (
     HUBSPOT_SYNC_SET_ID,
@@ -114,8 +115,14 @@ def test_stale_group_step_is_not_required() -> None:
 
 
 def test_unreadable_permissions_make_the_plan_incomplete() -> None:
+    # Decided from the snapshot's unreadable part, not from the "not evaluated" finding's wording: one line
+    # for the part, naming it and every check it kept from running.
     plan = _plan(make_snapshot(object_permissions=unavailable()))
-    assert plan.incomplete and "ObjectPermissions" in plan.incomplete[0]
+    assert len(plan.incomplete) == 1 and plan.incomplete[0].startswith("ObjectPermissions could not be read")
+    assert "object-access" in plan.incomplete[0] and "lookup-access" in plan.incomplete[0]
+    assert not plan.grants_anything
+    fls = _plan(make_snapshot(field_permissions=unavailable()))
+    assert [line.split(" could not")[0] for line in fls.incomplete] == ["FieldPermissions"]
 
 
 def test_view_setup_granted_when_the_audit_could_not_read_limits_for_lack_of_it() -> None:
@@ -150,44 +157,29 @@ def test_dependencies() -> None:
 # --------------------------------------------------------------------------- compound address fields
 
 
-def _with_compound_address(snapshot: OrgSnapshot) -> OrgSnapshot:
-    """Contact's describe as Salesforce gives it: MailingAddress (type address) and components naming it."""
-    described = snapshot.describe("Contact")
-    assert isinstance(described, ObjectDescribe)
-    fields = []
-    for field in described.fields:
-        if field.name.startswith("Mailing"):
-            fields.append(dataclasses.replace(field, compound_field_name="MailingAddress"))
-        elif field.name in ("FirstName", "LastName", "Salutation"):
-            fields.append(dataclasses.replace(field, permissionable=False, compound_field_name="Name"))
-        else:
-            fields.append(field)
-    fields.append(text_field("MailingAddress", "address", createable=False, updateable=False))
-    fields.append(text_field("Name", "string", permissionable=False))
-    return with_describe(snapshot, "Contact", dataclasses.replace(described, fields=tuple(fields)))
-
-
 def test_component_maps_to_its_address_compound_and_name_parts_do_not() -> None:
-    snapshot = _with_compound_address(make_snapshot())
-    described = snapshot.describe("Contact")
+    # tests/factory.py builds Contact's describe as Salesforce gives it: MailingAddress (type address), its
+    # components naming it in compoundFieldName, name parts naming the compound "Name".
+    described = make_snapshot().describe("Contact")
     assert isinstance(described, ObjectDescribe)
     city, first = described.field("MailingCity"), described.field("FirstName")
     assert city is not None and first is not None
-    assert permission_field(described, city).name == "MailingAddress"
-    assert permission_field(described, first).name == "FirstName"
+    assert fls_carrier(described, city).name == "MailingAddress"
+    assert fls_carrier(described, first).name == "FirstName"
     plain = object_describe("Contact", text_field("MailingCity"))
-    assert permission_field(plain, plain.fields[1]).name == "MailingCity"  # no compoundFieldName: itself
+    assert fls_carrier(plain, plain.fields[1]).name == "MailingCity"  # no compoundFieldName: itself
 
 
 @pytest.mark.parametrize("failing_field", ["Contact.MailingCity", "Contact.MailingAddress"])
 def test_address_grant_is_on_the_compound_once(failing_field: str) -> None:
-    """Whether findings name the component (today) or the compound (once the check reads the compound's
-    row), the plan grants the compound, once, covering the mapped components."""
+    """Whether a finding names a component or the compound (field-access names the compound), the plan grants
+    the compound, once, covering the mapped components."""
     from auditor.fix.plan import _Builder, _plan_field
     from auditor.model import Finding, Status
     from auditor.suspensions import Suspension
 
-    snapshot = without_field_rows(_with_compound_address(make_snapshot()), "Contact.MailingCity", "Contact.MailingCountry")
+    # The address's field-level security is the compound's row (reference §2.7): remove it.
+    snapshot = without_field_rows(make_snapshot(), "Contact.MailingAddress")
     builder = _Builder()
     for name in (failing_field, "Contact.MailingCountry"):
         finding = Finding("field-access", Suspension.SF_FIELD_PERMISSIONS, Status.FAIL, f"lacks Read on {name}", "",
@@ -197,6 +189,23 @@ def test_address_grant_is_on_the_compound_once(failing_field: str) -> None:
     assert [(g.field, g.editable) for g in plan.fields] == [("Contact.MailingAddress", True)]
     assert "Contact.MailingCity" in plan.fields[0].covers and "Contact.MailingCountry" in plan.fields[0].covers
     assert len(plan.fields[0].because) == 2
+
+
+def test_address_failure_from_the_audit_grants_the_compound_only() -> None:
+    plan = _plan(without_field_rows(make_snapshot(), "Contact.MailingAddress"))
+    assert _grants(plan) == {"field Contact.MailingAddress": "Read, Edit"}
+    assert not plan.manual_steps
+
+
+def test_fields_of_an_object_without_read_are_granted_with_it() -> None:
+    # field-access leaves Contact's fields to the object-access finding (one cause, one finding); the new set
+    # must still carry their field-level security, the address on its compound only.
+    snapshot = without_field_rows(without_object_rows(make_snapshot(), "Contact"), "Contact.Title",
+                                  "Contact.MailingAddress")
+    plan = _plan(snapshot)
+    contact_fields = {g.field: g.editable for g in plan.fields}
+    assert contact_fields == {"Contact.MailingAddress": True, "Contact.Title": True}
+    assert {b.check for g in plan.fields for b in g.because} == {"object-access"}
 
 
 def test_calculated_field_never_gets_edit() -> None:

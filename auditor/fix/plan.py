@@ -11,7 +11,10 @@ Rules (each a product decision, tested):
   need Read; Delete needs Read and Edit; Modify All needs Read, Edit, Delete and View All
   [C Object Reference, ObjectPermissions; reference salesforce-api.md §2.6];
 - field permissions only on permissionable fields; an address component is granted on its compound
-  field (describe's ``compoundFieldName``), never on the component [C real recordings, reference §2.7];
+  field (describe's ``compoundFieldName``, resolved by :func:`auditor.permissions.fls_carrier`, the one
+  definition the checks use), never on the component [C real recordings, reference §2.7];
+- an object the user cannot read gets its fields' grants too: field-access does not report the fields of
+  such an object (one cause, one finding), yet the new set must carry them or the next audit fails;
   Edit always comes with Read (Edit requires Read, §2.7); a calculated field never gets Edit;
 - Task/Event Create and Edit come from the Edit Tasks / Edit Events user permissions (no object
   permission grants them, §2.6 [U]); Read on User comes from being an internal user: a manual step;
@@ -24,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from auditor.checks import CHECKS_BY_ID
+from auditor.checks.base import SnapshotPart, describe_unavailable, unmet_requirement
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
 from auditor.permissions import (
@@ -31,7 +36,8 @@ from auditor.permissions import (
     PERMISSION_LABELS,
     SYSTEM_PERMISSION_LABELS,
     PermissionDataUnavailable,
-    field_access,
+    carrier_field_access,
+    fls_carrier,
     object_access,
     system_permission_sources,
 )
@@ -65,6 +71,25 @@ OBJECT_DEPENDENCIES: dict[str, tuple[str, ...]] = {
     "view_all": ("read",),
     "modify_all": ("read", "edit", "delete", "view_all"),
 }
+
+# How the plan names a snapshot part it could not plan without (the Salesforce object read for it).
+_PART_NAMES: dict[str, str] = {
+    "org": "Organization",
+    "user": "the integration user (User)",
+    "sources": "the user's permission sets (PermissionSetAssignment)",
+    "object_permissions": "ObjectPermissions",
+    "field_permissions": "FieldPermissions",
+    "describes": "the object describes",
+    "limits": "/limits",
+    "triggers": "ApexTrigger",
+    "hubspot_package": "the HubSpot package (PackageLicense)",
+}
+
+# The checks that read /limits: their error is the finding a View Setup grant answers (chosen by check, never
+# by a message's wording). daily-api-headroom and hubspot-allocation guard /limits themselves, so they do not
+# declare it in ``requires``.
+_LIMITS_CHECKS = frozenset({check.id for check in CHECKS_BY_ID.values() if "limits" in check.requires}
+                           | {"daily-api-headroom", "hubspot-allocation"})
 
 HUBSPOT_PERMISSION_SET_NAME = "HubSpot_Integration_Permissions"  # [U: API name, reference hubspot-integration.md]
 _BY_LABEL = {label.lower(): name for name, label in PERMISSION_LABELS.items()}
@@ -158,21 +183,6 @@ def with_dependencies(permissions: Iterable[str]) -> tuple[str, ...]:
             wanted.add(name)
             pending.extend(OBJECT_DEPENDENCIES[name])
     return tuple(name for name in OBJECT_PERMISSIONS if name in wanted)
-
-
-def permission_field(described: ObjectDescribe, field_describe: FieldDescribe) -> FieldDescribe:
-    """The field whose field-level security governs ``field_describe``: its compound address field when
-    describe names one (``compoundFieldName``), else the field itself. Name components (compound "Name")
-    keep their own entry: the compound name is not an address [C real describes, reference §2.7].
-
-    ``compound_field_name`` is read tolerantly: snapshots from before the collector kept it have none.
-    """
-    compound = getattr(field_describe, "compound_field_name", None)
-    if isinstance(compound, str) and compound:
-        parent = described.field(compound)
-        if parent is not None and parent.type == "address" and parent.permissionable:
-            return parent
-    return field_describe
 
 
 def _who(snapshot: OrgSnapshot) -> str:
@@ -304,9 +314,31 @@ def _mapped_on(config: AuditConfig, described: ObjectDescribe, target: FieldDesc
         mapped = described.field(mapping.field)
         if mapped is None:
             continue
-        if permission_field(described, mapped).name.lower() == target.name.lower():
+        if fls_carrier(described, mapped).name.lower() == target.name.lower():
             result.append((f"{described.name}.{mapped.name}", mapping.direction.needs_edit and not mapped.calculated))
     return result
+
+
+def _grant_field_gap(builder: _Builder, finding: Finding, snapshot: OrgSnapshot, config: AuditConfig,
+                     described: ObjectDescribe, field_describe: FieldDescribe) -> bool:
+    """Grant what the mappings need on the field carrying ``field_describe``'s field-level security (its
+    compound for an address component). False when there is nothing a grant can do: not permissionable, no
+    mapping reaches it, or its access is already complete."""
+    target = fls_carrier(described, field_describe)
+    if not target.permissionable:
+        return False
+    mapped = _mapped_on(config, described, target)
+    if not mapped:
+        # No mapping reaches this field, so what HubSpot needs on it is unknown here: never guess a grant.
+        return False
+    needs_edit = any(edit for _, edit in mapped) and not target.calculated
+    access = carrier_field_access(snapshot, described, target)
+    if access.read and (access.edit or not needs_edit):
+        return False
+    target_name = f"{described.name}.{target.name}"
+    covers = tuple(q for q, _ in mapped if q.lower() != target_name.lower())
+    builder.grant_field(target_name, needs_edit, finding, covers)
+    return True
 
 
 def _plan_field(builder: _Builder, finding: Finding, snapshot: OrgSnapshot, config: AuditConfig) -> None:
@@ -320,23 +352,31 @@ def _plan_field(builder: _Builder, finding: Finding, snapshot: OrgSnapshot, conf
         needs_edit = any(m.direction.needs_edit for m in config.mappings if m.qualified.lower() == qualified.lower())
         builder.grant_field(qualified, needs_edit, finding, ())
         return
-    target = permission_field(described, field_describe)
-    if not target.permissionable:
+    if not _grant_field_gap(builder, finding, snapshot, config, described, field_describe):
         builder.manual(_step(finding, finding.message, finding.remediation))
+
+
+def _plan_fields_of_unreadable_object(builder: _Builder, finding: Finding, snapshot: OrgSnapshot,
+                                      config: AuditConfig) -> None:
+    """Field grants for an object object-access fails for lack of Read: field-access leaves its fields to
+    that finding (one cause, one finding), so the gaps are recomputed here, each answering ``finding``."""
+    sobject = finding.object or ""
+    if object_access(snapshot, sobject).read:
+        return  # field-access judged this object's fields itself
+    described = snapshot.describe(sobject)
+    if not isinstance(described, ObjectDescribe):
+        if any(m.sobject.lower() == sobject.lower() for m in config.mappings):
+            builder.manual(_step(
+                finding, f"The describe of {sobject} could not be read, so its fields' access was not checked.",
+                f"After deploying this set, run `auditor audit` and `auditor fix` again to check field-level "
+                f"security on {sobject}'s mapped fields.", required=False))
         return
-    target_name = f"{described.name}.{target.name}"
-    mapped = _mapped_on(config, described, target)
-    if not mapped:
-        # No mapping reaches this field, so what HubSpot needs on it is unknown here: never guess a grant.
-        builder.manual(_step(finding, finding.message, finding.remediation))
-        return
-    needs_edit = any(edit for _, edit in mapped) and not target.calculated
-    access = field_access(snapshot, target_name)
-    if access.read and (access.edit or not needs_edit):
-        builder.manual(_step(finding, finding.message, finding.remediation))
-        return
-    covers = tuple(q for q, _ in mapped if q.lower() != target_name.lower())
-    builder.grant_field(target_name, needs_edit, finding, covers)
+    for mapping in config.mappings:
+        if mapping.sobject.lower() != sobject.lower():
+            continue
+        field_describe = described.field(mapping.field)
+        if field_describe is not None:
+            _grant_field_gap(builder, finding, snapshot, config, described, field_describe)
 
 
 def _plan_api(builder: _Builder, finding: Finding, snapshot: OrgSnapshot) -> None:
@@ -372,6 +412,8 @@ def _plan_hubspot_set(builder: _Builder, finding: Finding, snapshot: OrgSnapshot
 def _plan_finding(builder: _Builder, finding: Finding, snapshot: OrgSnapshot, config: AuditConfig) -> None:
     if finding.check in ("object-access", "lookup-access") and finding.object:
         _plan_object(builder, finding, snapshot, config)
+        if finding.check == "object-access" and config.requirement(finding.object) is not None:
+            _plan_fields_of_unreadable_object(builder, finding, snapshot, config)
     elif finding.check == "field-access" and finding.field:
         _plan_field(builder, finding, snapshot, config)
     elif finding.check == "api-enabled":
@@ -396,6 +438,38 @@ def _view_setup_needed(snapshot: OrgSnapshot) -> bool:
 # ----------------------------------------------------------------------------- entry point
 
 
+def _unreadable_parts(snapshot: OrgSnapshot, requires: tuple[SnapshotPart, ...]) -> list[tuple[str, str]]:
+    """(part, why) for each part among ``requires`` that the snapshot could not read (the engine's own test)."""
+    result: list[tuple[str, str]] = []
+    for part in requires:
+        unmet = unmet_requirement(snapshot, (part,))
+        if unmet is not None:
+            result.append((part, describe_unavailable(unmet)))
+    return result
+
+
+def _incomplete(errors: list[Finding], snapshot: OrgSnapshot) -> list[str]:
+    """Why the plan cannot be trusted, from the error findings of permission checks: one line per snapshot
+    part that could not be read (naming it and the checks it kept from running, so one outage is one line),
+    then one per other error. Decided from the snapshot's Unavailable parts and the checks' ``requires``,
+    never from a message's wording."""
+    by_part: dict[tuple[str, str], list[str]] = {}
+    others: list[str] = []
+    for finding in errors:
+        check = CHECKS_BY_ID.get(finding.check)
+        parts = _unreadable_parts(snapshot, check.requires) if check is not None else []
+        for part in parts:
+            checks = by_part.setdefault(part, [])
+            if finding.check not in checks:
+                checks.append(finding.check)
+        if not parts:
+            others.append(f"{finding.check}: {finding.message}")
+    lines = [f"{_PART_NAMES.get(part, part)} could not be read ({why}), so {', '.join(checks)} "
+             f"{'was' if len(checks) == 1 else 'were'} not evaluated"
+             for (part, why), checks in by_part.items()]
+    return lines + list(dict.fromkeys(others))
+
+
 def plan_fix(findings: Iterable[Finding], snapshot: OrgSnapshot, config: AuditConfig) -> FixPlan:
     """The fix for ``findings`` (an audit's, of ``snapshot`` under ``config``). Pure."""
     findings = tuple(findings)
@@ -409,6 +483,7 @@ def plan_fix(findings: Iterable[Finding], snapshot: OrgSnapshot, config: AuditCo
     )
     builder = _Builder()
     incomplete: list[str] = []
+    errors: list[Finding] = []
     not_addressed: list[Because] = []
     for finding in findings:
         fixable = finding.suspension in FIXABLE_SUSPENSIONS
@@ -420,7 +495,7 @@ def plan_fix(findings: Iterable[Finding], snapshot: OrgSnapshot, config: AuditCo
         elif finding.status is Status.FAIL:
             not_addressed.append(Because.of(finding))
         elif finding.status is Status.ERROR and fixable and snapshot.api_refusal is None:
-            incomplete.append(f"{finding.check}: {finding.message}")
+            errors.append(finding)
         elif finding.status is Status.WARN and finding.check == "object-access" and "Permission set group" in finding.message:
             builder.manual(_step(finding, finding.message, finding.remediation, required=False))
     if snapshot.api_refusal is not None:
@@ -430,10 +505,10 @@ def plan_fix(findings: Iterable[Finding], snapshot: OrgSnapshot, config: AuditCo
                                  "Once API access works, run `auditor audit` and `auditor fix` again: the other "
                                  "permission checks have not run yet."))
     if _view_setup_needed(snapshot):
-        cause = next((f for f in findings if f.status is Status.ERROR and "/limits" in f.message), None)
+        cause = next((f for f in findings if f.status is Status.ERROR and f.check in _LIMITS_CHECKS), None)
         if cause is not None:
             builder.grant_user_permission("ViewSetup", cause)
-    return builder.plan(base, incomplete, not_addressed)
+    return builder.plan(base, _incomplete(errors, snapshot) + incomplete, not_addressed)
 
 
 def user_permission_label(name: str) -> str:
@@ -442,5 +517,5 @@ def user_permission_label(name: str) -> str:
 
 __all__ = [
     "FIXABLE_SUSPENSIONS", "NEVER_GRANTED", "OBJECT_DEPENDENCIES", "Because", "FieldGrant", "FixPlan",
-    "ManualStep", "ObjectGrant", "UserPermissionGrant", "permission_field", "plan_fix", "with_dependencies",
+    "ManualStep", "ObjectGrant", "UserPermissionGrant", "plan_fix", "with_dependencies",
 ]
