@@ -385,6 +385,7 @@ def build_report(snapshot: OrgSnapshot, config: AuditConfig, offline_source: str
         api_version=snapshot.api_version,
         instance_url=snapshot.instance_url,
         api_usage=snapshot.api_usage,
+        audited_connected_user=snapshot.audited_connected_user,
         fix=plan_fix(findings, snapshot, config),
     ))
 

@@ -102,6 +102,9 @@ class Report:
     # Set for an offline run, e.g. "cassette cassettes/demo.yaml" or "snapshot org.json": then
     # api_usage is what the recorded audit cost, and nothing was sent this time.
     offline_source: str | None = None
+    # Who is audited matters: True = the connected session's own user (a login as the integration
+    # user, or an admin's own session), False = the user named by --user, read through setup objects.
+    audited_connected_user: bool = True
     audited_at: datetime | None = None
     duration_s: float = 0.0
     expired_ignores: tuple[Ignore, ...] = ()  # [[ignore]] entries past their date: no longer applied

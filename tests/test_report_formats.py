@@ -187,7 +187,7 @@ def test_json_schema(name: str) -> None:
     text = format_json(report)
     document = json.loads(text)
     assert set(document) == {
-        "schema_version", "tool", "org", "user", "api_version", "instance_url", "would_suspend",
+        "schema_version", "tool", "org", "user", "audited", "api_version", "instance_url", "would_suspend",
         "summary", "findings", "api_usage", "expired_ignores",
     }
     assert document["tool"] == {"name": "auditor", "version": importlib.metadata.version("hubspot-sf-auditor")}

@@ -133,6 +133,13 @@ def not_evaluated_line(group: NotEvaluated) -> str:
             f"Fix: {group.remediation}")
 
 
+def audited_line(report: Report) -> str:
+    """Who the verdicts are about, for the report header."""
+    if report.audited_connected_user:
+        return "the logged-in user's own session (audit another user with --user)"
+    return "the user named by --user, read through setup objects from the logged-in session"
+
+
 def target(finding: Finding) -> str:
     """What the finding is about: the lookup path when there is one, else the field (already
     qualified, "Contact.Email"), else the object; "" for org-wide findings."""

@@ -74,6 +74,8 @@ def report_document(report: Report) -> dict[str, Any]:
         "tool": {"name": TOOL_NAME, "version": tool_version()},
         "org": _org(report),
         "user": _user(report),
+        # who the verdicts are about: "connected_user" (the session's own user) or "user_option" (--user)
+        "audited": "connected_user" if report.audited_connected_user else "user_option",
         "api_version": report.api_version,
         "instance_url": report.instance_url,
         "would_suspend": [code.value for code in report.would_suspend],

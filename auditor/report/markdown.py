@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from auditor.model import Finding, Report, Status
 from auditor.report._common import (
+    audited_line,
     LOOKUP_ARROW,
     Section,
     passed_checks,
@@ -95,6 +96,7 @@ def _context(report: Report) -> list[str]:
     return [
         f"- **Org:** {org}",
         f"- **User:** {user}",
+        f"- **Audited:** {escape(audited_line(report))}",
         f"- **API:** v{escape(report.api_version)} at {escape(report.instance_url)}",
     ]
 

@@ -20,6 +20,7 @@ from auditor.model import STATUS_ORDER, Finding, Report, Status
 from auditor.report._common import (
     STATUS_STYLES,
     Section,
+    audited_line,
     paint,
     passed_checks,
     printable,
@@ -76,7 +77,7 @@ def _header(report: Report, width: int | None) -> list[str]:
             parts.append("INACTIVE")
         user = ", ".join(parts)
     lines = [TITLE]
-    for label, value in (("Org:  ", org), ("User: ", user),
+    for label, value in (("Org:  ", org), ("User: ", user), ("Audited: ", audited_line(report)),
                          ("API:  ", f"v{report.api_version} at {report.instance_url}")):
         text = printable(value).replace("\n", " ")
         lines.extend(wrap(text, width, indent=f"  {label}", hang=" " * (2 + len(label))))
