@@ -206,14 +206,15 @@ def _open_connection(options: ConnectionOptions, session: GuardedSession, replay
 
 
 def _skipped_checks(skip: list[str] | None, settings: dict[str, Any]) -> frozenset[str]:
-    """Check ids to skip (flags, else the settings file); an unknown id is a usage error."""
-    from auditor.checks import CHECKS_BY_ID
+    """Check ids to skip (flags, else the settings file); a family name (``sync``) stands for all of its
+    checks; an unknown name is a usage error."""
+    from auditor.checks import CHECKS_BY_ID, FAMILIES
 
     wanted = list(skip) if skip else list(settings.get("skip", []))
-    unknown = [name for name in wanted if name not in CHECKS_BY_ID]
+    unknown = [name for name in wanted if name not in CHECKS_BY_ID and name not in FAMILIES]
     if unknown:
-        raise UsageError(f"--skip {unknown[0]}: no such check (see 'auditor checks')")
-    return frozenset(wanted)
+        raise UsageError(f"--skip {unknown[0]}: no such check or family (see 'auditor checks')")
+    return frozenset(check for name in wanted for check in FAMILIES.get(name, (name,)))
 
 
 def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: int | None,
@@ -272,7 +273,7 @@ def audit(
     hubspot_allocation: Optional[int] = typer.Option(None, "--hubspot-allocation", min=0, help="Salesforce API calls per rolling 24 h allocated to HubSpot (Sync Health > Allocated to HubSpot)."),
     expected_records: Optional[int] = typer.Option(None, "--expected-records", min=0, help="Records the initial sync will create or update in Salesforce (sizes API and storage needs)."),
     headroom: Optional[float] = typer.Option(None, "--headroom", min=0.0, max=100.0, help="Warn when less than this percentage of a limit is left (default 10)."),
-    skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip this check id (repeatable; 'auditor checks' lists them)."),
+    skip: Optional[list[str]] = typer.Option(None, "--skip", help="Skip this check id or family, e.g. 'sync' (repeatable; 'auditor checks' lists them)."),
     output_format: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f", help="Report format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every passing finding in the table."),
@@ -373,19 +374,22 @@ def list_checks(
 ) -> None:
     """List every check: its stable id, suspension code and what it verifies."""
     from auditor.checks import CHECKS
+    from auditor.model import CATEGORY_LABELS
     from auditor.suspensions import SUSPENSIONS
 
     if output_format not in ("text", "json"):
         raise UsageError(f"--format {output_format}: use text or json")
     if output_format == "json":
-        rows = [{"check": c.id, "suspension": c.suspension.value, "label": SUSPENSIONS[c.suspension].label,
+        rows = [{"check": c.id, "suspension": c.suspension.value if c.suspension is not None else None,
+                 "category": c.category.value, "family": c.family,
+                 "label": SUSPENSIONS[c.suspension].label if c.suspension is not None else CATEGORY_LABELS[c.category],
                  "title": c.title, "remediation": c.remediation} for c in CHECKS]
         typer.echo(json.dumps(rows, indent=2, sort_keys=True))
         return
     width = max(len(c.id) for c in CHECKS)
-    code_width = max(len(c.suspension.value) for c in CHECKS)
+    code_width = max(len(c.code) for c in CHECKS)
     for check in CHECKS:
-        typer.echo(f"{check.id:<{width}}  {check.suspension.value:<{code_width}}  {check.title}")
+        typer.echo(f"{check.id:<{width}}  {check.code:<{code_width}}  {check.title}")
 
 
 @app.command()

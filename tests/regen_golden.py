@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from auditor.model import Finding, Report, Status
+from auditor.model import Category, Finding, Report, Status
 from auditor.report import OutputFormat, render
 from auditor.snapshot import ApiUsage, OrgInfo, UserInfo
 from auditor.suspensions import Suspension as S
@@ -129,6 +129,25 @@ def failing() -> Report:
         Finding(
             "api-headroom", S.SF_API_LIMIT_EXCEEDED, Status.PASS,
             "61,000 of 100,000 daily API requests remain.", "",
+        ),
+        # Risks (issue 15): no suspension code, their own sections after the suspensions.
+        Finding(
+            "sync-validation-rules", None, Status.WARN,
+            "Active validation rule 'Phone_Required' on Lead rejects a HubSpot write that meets its condition, "
+            "with the error 'Phone is required'. Formula: ISBLANK(Phone)",
+            "Setup > Object Manager > Lead > Validation Rules > Phone_Required: make sure HubSpot's records satisfy it.",
+            object="Lead", field="Lead.Phone", category=Category.SYNC_ERROR_RISK,
+        ),
+        Finding(
+            "sync-required-fields", None, Status.PASS,
+            "Every field required on Contact is defaulted or filled by a mapping.", "",
+            object="Contact", category=Category.SYNC_ERROR_RISK,
+        ),
+        Finding(
+            "integration-user-posture", None, Status.WARN,
+            "'hubspot@acme.example.com' holds ModifyAllData: from July 2026 Salesforce requires phishing-resistant MFA.",
+            "Register a security key or passkey for this user.", sources=(PROFILE,),
+            category=Category.CONNECTION_RISK,
         ),
     ]
     return _report(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from auditor.config import AuditConfig
-from auditor.model import Finding, Status
+from auditor.model import Category, Finding, Status
 from auditor.permissions import NOTHING_GRANTS_IT, ignored_notes, valid_sources
 from auditor.snapshot import (
     FailureKind,
@@ -28,10 +28,17 @@ class Check:
     """
 
     id: str
-    suspension: Suspension
+    suspension: Suspension | None  # None for a risk check (category other than SUSPENSION)
     title: str
     remediation: str
     run: Callable[[OrgSnapshot, AuditConfig], list[Finding]]
+    category: Category = Category.SUSPENSION
+    family: str | None = None  # a name ``--skip`` accepts for several checks at once, e.g. "sync"
+
+    @property
+    def code(self) -> str:
+        """The suspension code, else the risk category: what the check list and reports show."""
+        return self.suspension.value if self.suspension is not None else self.category.value
 
     def finding(
         self,
@@ -55,6 +62,7 @@ class Check:
             field=field,
             lookup_path=lookup_path,
             sources=sources,
+            category=self.category,
         )
 
     def unavailable(

@@ -4,6 +4,7 @@ and how Salesforce answered during the audit."""
 from __future__ import annotations
 
 from auditor.checks.base import Check, describe_event, join
+from auditor.checks.flows import record_flow_findings
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
 from auditor.snapshot import FailureKind, OrgInfo, OrgSnapshot, Trigger, Unavailable
@@ -43,6 +44,11 @@ def _run_row_lock_risk(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
     ]
 
 
+def _run_row_lock_risk_with_flows(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
+    """Apex triggers (above) plus active record-triggered flows (auditor/checks/flows.py, issue 15)."""
+    return _run_row_lock_risk(snapshot, config) + record_flow_findings(ROW_LOCK_RISK, snapshot, config)
+
+
 ROW_LOCK_RISK = Check(
     id="row-lock-risk",
     suspension=Suspension.SF_ORG_LOCKED,
@@ -51,7 +57,7 @@ ROW_LOCK_RISK = Check(
         "Review active triggers and record-triggered flows on the synced objects (Setup > Custom Code > Apex "
         "Triggers); if HubSpot reports the org locked, clear the suspension once the other update finishes."
     ),
-    run=_run_row_lock_risk,
+    run=_run_row_lock_risk_with_flows,
 )
 
 

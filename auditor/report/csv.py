@@ -1,7 +1,8 @@
 """CSV: one row per finding, for a spreadsheet.
 
 Columns: check, suspension, status, object, field, message, remediation, lookup_path (steps
-joined with " > "), sources (joined with "; "). Quoting is the csv module's (minimal); rows end
+joined with " > "), sources (joined with "; "), category (SUSPENSION, SYNC_ERROR_RISK, CONNECTION_RISK; the
+suspension cell is empty for a risk). Quoting is the csv module's (minimal); rows end
 with "\\n" so that writing the text in text mode does not double carriage returns.
 """
 
@@ -22,6 +23,7 @@ HEADER = (
     "remediation",
     "lookup_path",
     "sources",
+    "category",
 )
 
 
@@ -34,7 +36,7 @@ def format_csv(report: Report) -> str:
         writer.writerow(
             (
                 f.check,
-                f.suspension.value,
+                f.suspension.value if f.suspension is not None else "",
                 f.status.value,
                 f.object or "",
                 f.field or "",
@@ -42,6 +44,7 @@ def format_csv(report: Report) -> str:
                 f.remediation,
                 " > ".join(f.lookup_path),
                 "; ".join(f.sources),
+                f.category.value,
             )
         )
     return buffer.getvalue()

@@ -40,7 +40,8 @@ def _user(report: Report) -> dict[str, Any] | None:
 def _finding(finding: Finding) -> dict[str, Any]:
     return {
         "check": finding.check,
-        "suspension": finding.suspension.value,
+        "suspension": finding.suspension.value if finding.suspension is not None else None,
+        "category": finding.category.value,
         "status": finding.status.value,
         "object": finding.object,
         "field": finding.field,

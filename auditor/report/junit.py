@@ -19,7 +19,6 @@ import xml.etree.ElementTree as ET
 
 from auditor.model import Finding, Report, Status
 from auditor.report._common import LOOKUP_ARROW, sections_in_report_order
-from auditor.suspensions import SUSPENSIONS
 
 # Anything outside XML 1.0's Char production.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -47,13 +46,13 @@ def _testcase(suite: ET.Element, finding: Finding) -> None:
     case = ET.SubElement(
         suite,
         "testcase",
-        classname=f"auditor.{finding.suspension.value}",
+        classname=f"auditor.{finding.code}",
         name=_clean(_name(finding)),
     )
     if finding.status in (Status.FAIL, Status.ERROR):
         tag = "failure" if finding.status is Status.FAIL else "error"
         problem = ET.SubElement(
-            case, tag, message=_clean(finding.message), type=finding.suspension.value
+            case, tag, message=_clean(finding.message), type=finding.code
         )
         problem.text = _details(finding, finding.remediation)
     elif finding.status is Status.WARN:
@@ -75,11 +74,11 @@ def format_junit(report: Report) -> str:
     root = ET.Element("testsuites", name="auditor")
     _counts(root, report.findings)
     for section in sections_in_report_order(report):
-        suite = ET.SubElement(root, "testsuite", name=section.suspension.value)
+        suite = ET.SubElement(root, "testsuite", name=section.code)
         _counts(suite, section.findings)
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(
-            properties, "property", name="hubspot_label", value=SUSPENSIONS[section.suspension].label
+            properties, "property", name="hubspot_label", value=section.label
         )
         ET.SubElement(properties, "property", name="verdict", value=section.verdict)
         for finding in section.findings:

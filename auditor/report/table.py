@@ -83,7 +83,7 @@ def _grid(findings: tuple[Finding, ...]) -> str:
 
 
 def _title(section: Section) -> str:
-    return f"{section.suspension.value}: {section.label} [{section.verdict}]"
+    return f"{section.code}: {section.label} [{section.verdict}]"
 
 
 def _section(section: Section, verbose: bool) -> str:
