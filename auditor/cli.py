@@ -237,9 +237,9 @@ def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: i
 
 def exit_status(report: Report) -> int:
     """The documented exit status of a finished audit."""
-    if report.count(Status.FAIL):
+    if report.suspension_findings(Status.FAIL):
         return EXIT_SUSPENSION
-    if report.count(Status.ERROR):
+    if report.suspension_findings(Status.ERROR):  # a risk check's error never makes the audit incomplete
         return EXIT_INCOMPLETE
     return EXIT_OK
 
@@ -335,7 +335,7 @@ def audit(
     status = exit_status(report)
     if status == EXIT_INCOMPLETE:
         # The one-line reason: the first check that could not be evaluated, and how to fix that.
-        first = next(f for f in report.findings if f.status is Status.ERROR)
+        first = report.suspension_findings(Status.ERROR)[0]
         _say(f"could not complete: {first.message} Fix: {first.remediation}")
     raise typer.Exit(status)
 

@@ -87,3 +87,8 @@ class Report:
 
     def count(self, status: Status) -> int:
         return sum(1 for f in self.findings if f.status is status)
+
+    def suspension_findings(self, status: Status) -> tuple[Finding, ...]:
+        """Findings of suspension checks only: the risk categories never decide the exit status (a risk
+        check that could not be evaluated is shown as an error in its own section, and that is all)."""
+        return tuple(f for f in self.findings if f.status is status and f.category is Category.SUSPENSION)

@@ -36,7 +36,7 @@ def record_flow_findings(check: Check, snapshot: OrgSnapshot, config: AuditConfi
     return [
         check.finding(
             Status.WARN,
-            f"{len(found)} active record-triggered flow{'s' if len(found) > 1 else ''} on {sobject} run on every "
+            f"{len(found)} active record-triggered flow{'s run' if len(found) > 1 else ' runs'} on {sobject} on every "
             f"HubSpot write and may lock related rows or reject the record: {'; '.join(_flow_text(f) for f in found)}.",
             f"Setup > Process Automation > Flows: review these flows on {sobject} (entry conditions that skip the "
             "integration user, no updates of parent records in bulk), and schedule other bulk jobs away from HubSpot's sync.",

@@ -189,7 +189,7 @@ def _run_validation_rules(snapshot: OrgSnapshot, config: AuditConfig) -> list[Fi
         findings.append(SYNC_VALIDATION_RULES.finding(
             Status.WARN,
             f"Active validation rule '{rule.name}' on {rule.sobject} rejects a HubSpot write that meets its condition, "
-            f"with the error '{rule.error_message or ''}'.{uses}{formula}",
+            f"with the error \"{rule.error_message or ''}\".{uses}{formula}",
             f"Setup > Object Manager > {rule.sobject} > Validation Rules > {rule.name}: make sure HubSpot's records "
             "satisfy it (or exclude the integration user in the formula, e.g. $User.Username), or deactivate it.",
             object=rule.sobject, field=f"{rule.sobject}.{rule.error_display_field}" if rule.error_display_field else None))
@@ -214,12 +214,17 @@ def _run_duplicate_rules(snapshot: OrgSnapshot, config: AuditConfig) -> list[Fin
     findings = []
     if not per_object:
         return [SYNC_DUPLICATE_RULES.finding(Status.PASS, "None of Lead, Contact, Account is synced: no duplicate rules to check.")]
+    unreadable = [(sobject, rules) for sobject, rules in per_object if isinstance(rules, Unavailable)]
+    if unreadable:  # one cause, one finding: the resource refused for every object alike, typically
+        names = [sobject for sobject, _ in unreadable]
+        first = unreadable[0][1]
+        assert isinstance(first, Unavailable)
+        findings.append(SYNC_DUPLICATE_RULES.unavailable(
+            f"the duplicate rules of {join(names)} (UI API ui-api/duplicates, API v50+)", first,
+            "Not evaluated: check Setup > Duplicate Management > Duplicate Rules by hand for active rules whose "
+            "action on create or edit is Block.", object=names[0] if len(names) == 1 else None))
     for sobject, rules in per_object:
         if isinstance(rules, Unavailable):
-            findings.append(SYNC_DUPLICATE_RULES.unavailable(
-                f"the duplicate rules of {sobject} (UI API ui-api/duplicates, API v50+)", rules,
-                "Check Setup > Duplicate Management > Duplicate Rules by hand for rules whose action is Block, "
-                "or audit with a user the UI API answers for.", object=sobject))
             continue
         blocking = [r for r in rules if r.blocks]
         if not blocking:

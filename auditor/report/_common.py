@@ -129,7 +129,7 @@ def summary_line(report: Report) -> str:
     if codes:
         listed = ", ".join(code.value for code in codes)
         verdict = f"{plural(len(codes), 'suspension')} predicted ({listed})"
-    elif report.count(Status.ERROR):
+    elif report.suspension_findings(Status.ERROR):
         verdict = "audit incomplete, no suspension found in what could be checked"
     else:
         verdict = "no suspension predicted"
