@@ -106,3 +106,30 @@ def test_the_read_only_guard_lets_the_sync_round_through_and_nothing_more() -> N
         check_read_only("POST", "https://acme.my.salesforce.com/services/data/v62.0/composite", {}, json.dumps(
             {"compositeRequest": [{"method": "GET", "url": "/services/data/v62.0/tooling/executeAnonymous?anonymousBody=x",
                                    "referenceId": "x"}]}))
+
+
+def test_the_sync_parts_round_trip_through_a_saved_snapshot() -> None:
+    from auditor.snapshot import (
+        DuplicateRuleInfo,
+        PermissionSetLicenseGrant,
+        RecordFlow,
+        ValidationRuleInfo,
+        snapshot_from_json,
+        snapshot_to_json,
+    )
+    from tests.factory import make_snapshot, unavailable
+
+    snapshot = make_snapshot(
+        validation_rules=(ValidationRuleInfo("03d1", "Lead", "R", "m", "Email", "ISBLANK(Email)"),),
+        duplicate_rules=(("Lead", (DuplicateRuleInfo("D", True, "Block", "Allow"),)), ("Contact", unavailable())),
+        permission_set_licenses=(PermissionSetLicenseGrant("SalesforceAPIIntegrationPsl", "Salesforce API Integration",
+                                                           (("ModifyAllData", False),)),),
+        record_flows=(RecordFlow("F", "F", "Account", "RecordAfterSave", None),),
+    )
+    assert snapshot_from_json(snapshot_to_json(snapshot)) == snapshot
+    # A snapshot saved before issue 15 loads with the parts "not collected".
+    document = json.loads(snapshot_to_json(make_snapshot()))
+    for key in ("validation_rules", "duplicate_rules", "permission_set_licenses", "record_flows"):
+        document.pop(key)
+    old = snapshot_from_json(json.dumps(document))
+    assert old.validation_rules is None and old.duplicate_rules is None and old.record_flows is None
