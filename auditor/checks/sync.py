@@ -23,8 +23,10 @@ _SHOWN_VALUES = 25
 
 
 def not_collected() -> Unavailable:
-    """The part a check needs was not in the snapshot (saved before the check existed)."""
-    return Unavailable(FailureKind.NOT_COLLECTED, "not collected (the snapshot was saved before this check existed)")
+    """The part a check needs is not in the snapshot: the audit stopped before reading it (an outage), or the
+    snapshot was saved before the check existed."""
+    return Unavailable(FailureKind.NOT_COLLECTED,
+                       "not collected (the audit did not get that far, or the snapshot predates this check)")
 
 
 def _risk(check_id: str, title: str, remediation: str, run: Callable[[OrgSnapshot, AuditConfig], list[Finding]]) -> Check:
