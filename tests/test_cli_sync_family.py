@@ -143,3 +143,19 @@ def test_the_checks_list_shows_the_category() -> None:
     listed = json.loads(run_cli("checks", "--format", "json").stdout)
     posture = next(c for c in listed if c["check"] == "integration-user-posture")
     assert posture["suspension"] is None and posture["category"] == "CONNECTION_RISK" and posture["family"] == "sync"
+
+
+def test_risk_warnings_count_only_with_fail_on_warn() -> None:
+    """Issue 13's threshold meets issue 15's risks: by default they never make exit 1, with
+    ``--fail-on warn`` they do, and ``--fail-on never`` still reports them."""
+    assert replay("sync-risks").exit_code == 0
+    warned = replay("sync-risks", "--fail-on", "warn")
+    assert warned.exit_code == 1, warned.stderr
+    assert json.loads(warned.stdout)["would_suspend"] == []  # still no suspension predicted
+    assert replay("sync-risks", "--fail-on", "never").exit_code == 0
+
+
+def test_a_risk_check_that_could_not_be_evaluated_is_not_exit_3() -> None:
+    result = replay("ui-api-unavailable")
+    assert result.exit_code == 0, result.stderr
+    assert [f["status"] for f in findings(result) if f["check"] == "sync-duplicate-rules"] == ["error"]
