@@ -266,14 +266,15 @@ def _open_session(options: ConnectionOptions, http: GuardedSession, replayed: _R
 
 
 def _skipped_checks(skip: list[str] | None, settings: dict[str, Any]) -> frozenset[str]:
-    """Check ids to skip (flags, else the settings file); an unknown id is a usage error."""
-    from auditor.checks import CHECKS_BY_ID
+    """Check ids to skip (flags, else the settings file); a family name (``sync``) stands for all of its
+    checks; an unknown name is a usage error."""
+    from auditor.checks import CHECKS_BY_ID, FAMILIES
 
     wanted = list(skip) if skip else list(settings.get("skip", []))
-    unknown = [name for name in wanted if name not in CHECKS_BY_ID]
+    unknown = [name for name in wanted if name not in CHECKS_BY_ID and name not in FAMILIES]
     if unknown:
-        raise UsageError(f"--skip {unknown[0]}: no such check (see 'auditor checks')")
-    return frozenset(wanted)
+        raise UsageError(f"--skip {unknown[0]}: no such check or family (see 'auditor checks')")
+    return frozenset(check for name in wanted for check in FAMILIES.get(name, (name,)))
 
 
 def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: int | None,
@@ -299,13 +300,15 @@ def _audit_config(settings: dict[str, Any], mappings: Path | None, allocation: i
 
 def exit_status(report: Report, fail_on: FailOn = FailOn.FAIL) -> ExitStatus:
     """The documented exit status of a finished audit. Ignored findings never count; ``fail_on``
-    says which statuses make it 1; errors (and nothing over the threshold) make it 3."""
-    breaches = 0 if fail_on is FailOn.NEVER else report.count(Status.FAIL)
+    says which statuses make it 1; errors (and nothing over the threshold) make it 3. By default only
+    suspension findings count: a risk category (issue 15) decides exit 1 only with ``--fail-on warn``,
+    and a risk check's error never makes the audit incomplete."""
+    breaches = 0 if fail_on is FailOn.NEVER else len(report.suspension_findings(Status.FAIL))
     if fail_on is FailOn.WARN:
-        breaches += report.count(Status.WARN)
+        breaches = report.count(Status.FAIL) + report.count(Status.WARN)
     if breaches:
         return ExitStatus.SUSPENSION
-    if report.count(Status.ERROR):
+    if report.suspension_findings(Status.ERROR):
         return ExitStatus.INCOMPLETE
     return ExitStatus.OK
 
@@ -404,7 +407,7 @@ def audit(
     target_org: Optional[list[str]] = typer.Option(None, "--target-org", envvar="SF_TARGET_ORG", metavar="ALIAS", help="Reuse a Salesforce CLI (sf) org alias or username. Repeat it (or set orgs = [...] in the settings file) to audit several orgs concurrently into one combined report.", rich_help_panel="Connection"),
     api_version: Optional[str] = ApiVersion,
     user: Optional[str] = typer.Option(None, "--user", metavar="USER", rich_help_panel=WHAT_TO_AUDIT, help="Audit this user (username or 005 id) through setup objects, instead of the connected user."),
-    skip: Optional[list[str]] = typer.Option(None, "--skip", metavar="CHECK", rich_help_panel=WHAT_TO_AUDIT, help="Skip this check id (repeatable; 'auditor checks' lists them)."),
+    skip: Optional[list[str]] = typer.Option(None, "--skip", metavar="CHECK", rich_help_panel=WHAT_TO_AUDIT, help="Skip this check id or family, e.g. 'sync' (repeatable; 'auditor checks' lists them)."),
     trust_status: bool = typer.Option(False, "--trust-status", metavar="", rich_help_panel=WHAT_TO_AUDIT, help="Also ask Salesforce Trust (public, no token sent) about incidents and maintenance on the org's instance: one more HTTP request, not an API call. Default: off, or the trust_status setting."),
     no_trust_status: bool = typer.Option(False, "--no-trust-status", metavar="", rich_help_panel=WHAT_TO_AUDIT, help="Do not ask Salesforce Trust, even if the settings file says trust_status = true."),
     mappings: Optional[Path] = typer.Option(None, "--mappings", metavar="FILE", rich_help_panel=INPUTS, help="Field mappings file (.csv or .toml). Default: HubSpot's standard mappings.", dir_okay=False),
@@ -539,7 +542,7 @@ def audit(
     status = exit_status(report, threshold)
     if status == ExitStatus.INCOMPLETE:
         # The one-line reason: the first check that could not be evaluated, and how to fix that.
-        first = next(f for f in report.findings if f.status is Status.ERROR)
+        first = report.suspension_findings(Status.ERROR)[0]
         _say(f"could not complete: {first.message} Fix: {first.remediation}")
     raise typer.Exit(status)
 
@@ -611,19 +614,22 @@ def list_checks(
 ) -> None:
     """List every check: its stable id, suspension code and what it verifies."""
     from auditor.checks import CHECKS
+    from auditor.model import CATEGORY_LABELS
     from auditor.suspensions import SUSPENSIONS
 
     if output_format not in ("text", "json"):
         raise UsageError(f"--format {output_format}: use text or json")
     if output_format == "json":
-        rows = [{"check": c.id, "suspension": c.suspension.value, "label": SUSPENSIONS[c.suspension].label,
+        rows = [{"check": c.id, "suspension": c.suspension.value if c.suspension is not None else None,
+                 "category": c.category.value, "family": c.family,
+                 "label": SUSPENSIONS[c.suspension].label if c.suspension is not None else CATEGORY_LABELS[c.category],
                  "title": c.title, "remediation": c.remediation} for c in CHECKS]
         typer.echo(json.dumps(rows, indent=2, sort_keys=True))
         return
     width = max(len(c.id) for c in CHECKS)
-    code_width = max(len(c.suspension.value) for c in CHECKS)
+    code_width = max(len(c.code) for c in CHECKS)
     for check in CHECKS:
-        typer.echo(f"{check.id:<{width}}  {check.suspension.value:<{code_width}}  {check.title}")
+        typer.echo(f"{check.id:<{width}}  {check.code:<{code_width}}  {check.title}")
 
 
 @app.command(cls=AuditorCommand, epilog=EXAMPLES["whoami"])

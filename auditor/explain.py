@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from auditor.config import AuditConfig
-from auditor.model import STATUS_ORDER, Finding, Status
+from auditor.model import STATUS_ORDER, Category, Finding, Status
 from auditor.permissions import (
     NOTHING_GRANTS_IT,
     OBJECT_PERMISSIONS,
@@ -180,7 +180,9 @@ def _subject_findings(snapshot: OrgSnapshot, config: AuditConfig, sobject: str, 
     """The audit's findings about the object (object-level checks) or the field (its compound's included)."""
     from auditor.checks import evaluate
 
-    findings = evaluate(snapshot, config)
+    # Suspension findings only: explain judges access (what HubSpot would suspend for); the sync-error and
+    # connection risks (issue 15) are the audit report's own sections.
+    findings = [f for f in evaluate(snapshot, config) if f.category is Category.SUSPENSION]
     if field_name is None:
         return [f for f in findings if f.field is None and (f.object or "").lower() == sobject.lower()]
     names = {f"{sobject}.{field_name}".lower()}
@@ -208,7 +210,7 @@ def _verdict(findings: list[Finding]) -> tuple[str, str]:
     worst = min(findings, key=lambda f: STATUS_ORDER[f.status])
     if worst.status is Status.PASS:
         return "pass", "Verdict: pass (HubSpot has what it needs here)."
-    return worst.status.value, f"Verdict: {worst.status.value} ({worst.suspension.value}): {worst.message}"
+    return worst.status.value, f"Verdict: {worst.status.value} ({worst.code}): {worst.message}"
 
 
 def explain_document(snapshot: OrgSnapshot, config: AuditConfig, target: str) -> dict[str, Any]:
@@ -239,7 +241,7 @@ def explain_document(snapshot: OrgSnapshot, config: AuditConfig, target: str) ->
         "object": sobject,
         "field": f"{sobject}.{field_name}" if field_name else None,
         "verdict": status,
-        "findings": [{"check": f.check, "suspension": f.suspension.value, "status": f.status.value,
+        "findings": [{"check": f.check, "suspension": f.suspension.value if f.suspension else None, "status": f.status.value,
                       "object": f.object, "field": f.field, "message": f.message, "remediation": f.remediation}
                      for f in findings],
         "fix": {"grants": grants_document(plan), "manual_steps": steps_document(plan.manual_steps)},

@@ -31,6 +31,23 @@ class FailOn(str, Enum):
     NEVER = "never"  # nothing: report only (exit 3 still means the audit could not complete)
 
 
+class Category(str, Enum):
+    """What a finding is about. Suspension findings predict HubSpot suspending the whole integration;
+    the risk categories predict record-level trouble (issue 15): they carry no suspension code, are
+    never in ``would_suspend`` and never decide exit status 1 on their own."""
+
+    SUSPENSION = "SUSPENSION"
+    SYNC_ERROR_RISK = "SYNC_ERROR_RISK"  # records HubSpot writes that Salesforce would reject
+    CONNECTION_RISK = "CONNECTION_RISK"  # connect / reconnect trouble (e.g. phishing-resistant MFA)
+
+
+# How reports title a risk category's section (a suspension's title is HubSpot's label).
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.SYNC_ERROR_RISK: "Sync error risks (records Salesforce would reject; not a suspension)",
+    Category.CONNECTION_RISK: "Connection risks (connecting or reconnecting HubSpot; not a suspension)",
+}
+
+
 # Worst first: used to sort findings and to summarise.
 STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3}
 
@@ -59,7 +76,7 @@ class Ignore:
 @dataclass(frozen=True)
 class Finding:
     check: str  # stable check id, e.g. "object-access"
-    suspension: Suspension
+    suspension: Suspension | None  # None for the risk categories
     status: Status
     message: str
     remediation: str
@@ -68,13 +85,20 @@ class Finding:
     lookup_path: tuple[str, ...] = ()  # e.g. ("Contact.AccountId", "Account.Region__c", "Region__c")
     sources: tuple[str, ...] = ()  # where access comes from, e.g. ("profile 'Integration'",)
     ignored: Ignore | None = None  # accepted by an [[ignore]] entry: reported, never fails the build
+    category: Category = Category.SUSPENSION
     # The cause when the check could not run because an input it requires was unreadable ("org
     # unavailable"): the human formats show every check stopped by one cause on one line.
     not_evaluated: str | None = None
 
-    def sort_key(self) -> tuple[str, int, str, str, str, str]:
+    @property
+    def code(self) -> str:
+        """The section a finding belongs to: its suspension code, else its risk category."""
+        return self.suspension.value if self.suspension is not None else self.category.value
+
+    def sort_key(self) -> tuple[bool, str, int, str, str, str, str]:
         return (
-            self.suspension.value,
+            self.suspension is None,  # risks after every suspension
+            self.code,
             STATUS_ORDER[self.status],
             self.check,
             self.object or "",
@@ -111,8 +135,12 @@ class Report:
 
     @property
     def would_suspend(self) -> tuple[Suspension, ...]:
-        """Codes with a fail that is not ignored."""
-        codes = {f.suspension for f in self.findings if f.status is Status.FAIL and f.ignored is None}
+        """Codes with a fail that is not ignored (risk findings carry no code)."""
+        codes = {
+            f.suspension
+            for f in self.findings
+            if f.status is Status.FAIL and f.ignored is None and f.suspension is not None
+        }
         return tuple(sorted(codes, key=lambda code: code.value))
 
     def count(self, status: Status) -> int:
@@ -122,3 +150,13 @@ class Report:
     @property
     def ignored_count(self) -> int:
         return sum(1 for f in self.findings if f.ignored is not None)
+
+    def suspension_findings(self, status: Status) -> tuple[Finding, ...]:
+        """Findings of suspension checks only, not ignored: the risk categories never decide the exit
+        status by default (a risk check that could not be evaluated is shown as an error in its own
+        section, and that is all)."""
+        return tuple(
+            f
+            for f in self.findings
+            if f.status is status and f.category is Category.SUSPENSION and f.ignored is None
+        )

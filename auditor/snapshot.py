@@ -173,6 +173,9 @@ class FieldDescribe:
     # describe's compoundFieldName: "MailingAddress" for MailingCity, "Name" for FirstName [C real describes,
     # reference §2.7]. Field-level security of an address component lives on its compound only.
     compound_field_name: str | None = None
+    # Issue 15 (sync-error risks): describe's restrictedPicklist and the active picklistValues [C §3.4].
+    restricted_picklist: bool = False
+    picklist_values: tuple[str, ...] = ()  # active values only, in describe order
 
     def custom_name(self) -> bool:
         """A custom field (API name ending in __c)."""
@@ -335,6 +338,13 @@ class OrgSnapshot:
     # The instance's Salesforce Trust status, read only with --trust-status: None = not requested (and absent
     # from snapshots saved before it existed). Unavailable = requested but unknown (no answer, odd answer).
     trust: Part[TrustStatus] | None = None
+    # Issue 15, read in the sync round (auditor/collect/sync.py). None = not collected (the check that needs
+    # it was skipped, or the snapshot was saved before issue 15); the checks say "not evaluated" then.
+    validation_rules: Part[tuple[ValidationRuleInfo, ...]] | None = None
+    duplicate_rules: tuple[tuple[str, Part[tuple[DuplicateRuleInfo, ...]]], ...] | None = None  # per object
+    permission_set_licenses: Part[tuple[PermissionSetLicenseGrant, ...]] | None = None
+    # Active record-triggered flows (row-lock-risk, next to the Apex triggers): a part of its own.
+    record_flows: Part[tuple[RecordFlow, ...]] | None = None
 
     def describe(self, sobject: str) -> Part[ObjectDescribe] | None:
         """The describe of ``sobject``; None when the collector never asked for it."""
@@ -343,6 +353,62 @@ class OrgSnapshot:
             if name.lower() == wanted:
                 return described
         return None
+
+
+# --------------------------------------------------------------------------- sync-error risks (issue 15)
+
+
+@dataclass(frozen=True)
+class ValidationRuleInfo:
+    """An active validation rule on a synced object (Tooling ``ValidationRule`` [C F5])."""
+
+    id: str
+    sobject: str  # EntityDefinition.QualifiedApiName
+    name: str  # ValidationName
+    error_message: str | None
+    error_display_field: str | None  # a field API name, or None (top of page)
+    formula: str | None  # Metadata.errorConditionFormula; None when that record's GET failed
+    namespace_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class DuplicateRuleInfo:
+    """One duplicate rule of an object, from the UI API duplicates resource [C F6b/F6c]."""
+
+    name: str
+    active: bool
+    action_on_insert: str | None  # "Allow" or "Block"
+    action_on_update: str | None
+
+    @property
+    def blocks(self) -> bool:
+        return self.active and any((a or "").lower() == "block" for a in (self.action_on_insert, self.action_on_update))
+
+
+@dataclass(frozen=True)
+class PermissionSetLicenseGrant:
+    """A permission set licence assigned to the user (``PermissionSetLicenseAssign`` [U object name])."""
+
+    developer_name: str | None  # e.g. SalesforceAPIIntegrationPsl [S]
+    label: str | None  # MasterLabel, e.g. "Salesforce API Integration"
+    # PermissionSetLicense.MaximumPermissions<Name> [C field existence F10; values U]: True/False as read,
+    # a name absent = not read.
+    maximum_permissions: tuple[tuple[str, bool], ...] = ()
+
+    def allows(self, permission: str) -> bool | None:
+        return dict(self.maximum_permissions).get(permission)
+
+
+@dataclass(frozen=True)
+class RecordFlow:
+    """An active record-triggered flow (``FlowDefinitionView`` [C object; S trigger fields, §3.1])."""
+
+    api_name: str
+    label: str
+    sobject: str | None  # the trigger object (by id/API name, else label); None when not said
+    trigger_type: str  # RecordBeforeSave, RecordAfterSave, RecordBeforeDelete
+    record_trigger_type: str | None  # Create, Update, CreateAndUpdate, Delete
+    namespace_prefix: str | None = None
 
 
 # --------------------------------------------------------------------------- serialisation

@@ -374,6 +374,10 @@ def make_snapshot(**overrides: Any) -> OrgSnapshot:
         triggers=(),
         hubspot_package=HubSpotPackage(installed=False),
         collected_at=COLLECTED_AT,
+        # Issue 15's sync round: read, nothing found (the PSL part is read only for the Integration licence).
+        validation_rules=(),
+        duplicate_rules=(("Lead", ()), ("Contact", ()), ("Account", ())),
+        record_flows=(),
     )
     return dataclasses.replace(base, **overrides)
 

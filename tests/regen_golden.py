@@ -14,7 +14,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from auditor.model import Finding, Ignore, Report, Status
+from auditor.model import Category, Finding, Ignore, Report, Status
 from auditor.report import EXTENSIONS, OutputFormat, render
 from auditor.snapshot import ApiUsage, OrgInfo, UserInfo
 from auditor.suspensions import Suspension as S
@@ -132,6 +132,25 @@ def failing() -> Report:
         Finding(
             "api-headroom", S.SF_API_LIMIT_EXCEEDED, Status.PASS,
             "61,000 of 100,000 daily API requests remain.", "",
+        ),
+        # Risks (issue 15): no suspension code, their own sections after the suspensions.
+        Finding(
+            "sync-validation-rules", None, Status.WARN,
+            "Active validation rule 'Phone_Required' on Lead rejects a HubSpot write that meets its condition, "
+            "with the error 'Phone is required'. Formula: ISBLANK(Phone)",
+            "Setup > Object Manager > Lead > Validation Rules > Phone_Required: make sure HubSpot's records satisfy it.",
+            object="Lead", field="Lead.Phone", category=Category.SYNC_ERROR_RISK,
+        ),
+        Finding(
+            "sync-required-fields", None, Status.PASS,
+            "Every field required on Contact is defaulted or filled by a mapping.", "",
+            object="Contact", category=Category.SYNC_ERROR_RISK,
+        ),
+        Finding(
+            "integration-user-posture", None, Status.WARN,
+            "'hubspot@acme.example.com' holds ModifyAllData: from July 2026 Salesforce requires phishing-resistant MFA.",
+            "Register a security key or passkey for this user.", sources=(PROFILE,),
+            category=Category.CONNECTION_RISK,
         ),
     ]
     return _report(

@@ -69,6 +69,11 @@ def _check_body(path: str, status: int, body: Any) -> None:
         assert ("nextRecordsUrl" in body) is (not body["done"])
         for item in body["records"]:
             _check_record(item)
+    elif "/ui-api/duplicates/" in path:
+        # The Duplicates Configuration response [C F6c, shared/reference/admin-and-sync-facts.md §3.3].
+        assert {"dedupeEnabled", "dedupeFields", "duplicateRules", "predupeEnabled"} <= set(body)
+        for rule in body["duplicateRules"]:
+            assert {"actionOnInsert", "actionOnUpdate", "active", "name", "operationsOnInsert"} <= set(rule)
     elif path.endswith("/describe"):
         assert {"name", "fields", "createable", "updateable", "queryable", "keyPrefix", "urls"} <= set(body)
         for field in body["fields"]:
@@ -83,6 +88,10 @@ def _subrequest_kind(reference_id: str) -> str:
         return f"/sobjects/{reference_id[9:]}/describe"
     if reference_id in ("user", "profile", "license", "org"):
         return f"/sobjects/{reference_id}"
+    if reference_id.startswith("duplicates_"):  # issue 15: UI API Duplicates Configuration
+        return f"/ui-api/duplicates/{reference_id[11:]}"
+    if reference_id.startswith("validation_rule_"):  # issue 15: one Tooling ValidationRule record
+        return "/tooling/sobjects/ValidationRule"
     return "/query"
 
 

@@ -62,8 +62,9 @@ def test_password_flow_identity_from_login_answer(org: tuple[FakeOrg, responses.
                      "--security-token", SECRET_TOKEN, "--hubspot-allocation", "20000", "-f", "json")
     assert result.exit_code == 0, result.stderr
     report = _report(result)
-    # login + /limits + /composite: the login answer said who the user is, so no userinfo call.
-    assert report["api_usage"] == {"http_requests": 3, "api_calls": 2}
+    # login + /limits + /composite + the sync round's composite (issue 15): the login answer said who the
+    # user is, so no userinfo call.
+    assert report["api_usage"] == {"http_requests": 4, "api_calls": 3}
     assert "(password)" in result.stderr
     assert SECRET_PASSWORD not in result.stdout + result.stderr
 
@@ -96,7 +97,7 @@ def test_jwt_flow(org: tuple[FakeOrg, responses.RequestsMock], tmp_path: Path) -
                      "--private-key-file", str(_private_key_file(tmp_path)), "-f", "json")
     assert result.exit_code == 0, result.stderr
     assert "(jwt)" in result.stderr
-    assert _report(result)["api_usage"] == {"http_requests": 3, "api_calls": 2}
+    assert _report(result)["api_usage"] == {"http_requests": 4, "api_calls": 3}  # with the sync round
 
 
 def test_client_credentials_flow(org: tuple[FakeOrg, responses.RequestsMock], monkeypatch: pytest.MonkeyPatch) -> None:

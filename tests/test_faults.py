@@ -159,8 +159,9 @@ def test_unknown_exception_inside_the_composite_is_server_error(monkeypatch: pyt
     assert run.result.exit_code == 1
     assert run.report["would_suspend"] == ["SF_SERVER_ERROR"]
     assert run.status("server-errors") == "fail"
-    assert run.status("row-lock-risk") == "error"
-    assert len(run.calls) == 3
+    # The Apex triggers could not be read; the record-triggered flows (issue 15, the sync round) could.
+    assert [f["status"] for f in run.findings("row-lock-risk")] == ["error", "pass"]
+    assert len(run.calls) == 4
 
 
 # ------------------------------------------------------------------------------- session

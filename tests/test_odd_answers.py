@@ -29,8 +29,8 @@ from tests.clirun import CliResult, run_cli
 ROOT = Path(__file__).resolve().parent.parent
 HEALTHY = cassette.load_cassette(ROOT / "cassettes" / "healthy.yaml")
 BASE = cassette.cassette_instance_url(HEALTHY)
-USERINFO, LIMITS, COMPOSITE = range(3)
-assert [e["url"].rsplit("/", 1)[-1] for e in HEALTHY] == ["userinfo", "limits", "composite"]
+USERINFO, LIMITS, COMPOSITE, SYNC_COMPOSITE = range(4)  # the last: the sync round (issue 15)
+assert [e["url"].rsplit("/", 1)[-1] for e in HEALTHY] == ["userinfo", "limits", "composite", "composite"]
 
 MAINTENANCE = "<!DOCTYPE html><html><head><title>Maintenance</title></head><body>Down for maintenance</body></html>"
 PROXY = "<html><body><h1>Sign in to the corporate proxy</h1></body></html>"
@@ -190,6 +190,8 @@ def test_unreadable_identity_is_exit_3_one_line(index: int, body: str, content_t
 def test_maintenance_page_is_unavailable_not_a_json_error() -> None:
     entries = with_body(HEALTHY, LIMITS, MAINTENANCE, content_type="text/html", status=503)
     entries = with_body(entries, COMPOSITE, MAINTENANCE, content_type="text/html", status=503)
+    # Replay serves composites in recorded order: the retry would get the sync round's answer otherwise.
+    entries = with_body(entries, SYNC_COMPOSITE, MAINTENANCE, content_type="text/html", status=503)
     report = report_of(audit(entries))
     assert report["would_suspend"] == ["SF_ORG_UNAVAILABLE"]
     assert statuses(report, "org-availability") == {"fail"}

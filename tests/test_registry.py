@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.checks import CHECKS, CHECKS_BY_ID, Check
+from auditor.checks import CHECKS, CHECKS_BY_ID, FAMILIES, Check
+from auditor.model import Category
 from auditor.suspensions import Suspension
 
 TESTS = Path(__file__).parent
@@ -49,14 +50,24 @@ def test_check_ids_are_unique_and_kebab_case() -> None:
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.id)
 def test_every_check_has_metadata(check: Check) -> None:
-    assert isinstance(check.suspension, Suspension)
+    # A suspension check has its code; a risk check (issue 15) has none and a risk category instead.
+    if check.category is Category.SUSPENSION:
+        assert isinstance(check.suspension, Suspension)
+    else:
+        assert check.suspension is None and check.family is not None
     assert check.title.strip() and check.title[0].isupper()
     assert check.remediation.strip().endswith((".", ")"))
     assert callable(check.run)
 
 
 def test_every_suspension_is_predicted_by_some_check() -> None:
-    assert {check.suspension for check in CHECKS} == set(Suspension)
+    assert {check.suspension for check in CHECKS if check.suspension is not None} == set(Suspension)
+
+
+def test_risk_checks_are_the_sync_family() -> None:
+    risks = {check.id for check in CHECKS if check.category is not Category.SUSPENSION}
+    assert set(FAMILIES["sync"]) == risks
+    assert "sync-validation-rules" in risks and "integration-user-posture" in risks
 
 
 @pytest.mark.parametrize("check_id", [check.id for check in CHECKS])

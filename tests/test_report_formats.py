@@ -149,7 +149,7 @@ def test_deterministic(fmt: OutputFormat, name: str) -> None:
 def test_summary_line_with_suspensions() -> None:
     assert summary_line(SAMPLES["failing"]) == (
         "auditor: 2 suspensions predicted (SF_FIELD_PERMISSIONS, SF_OBJECT_PERMISSIONS): "
-        "4 fail, 2 warn, 0 error, 7 pass"
+        "4 fail, 4 warn, 0 error, 8 pass"
     )
 
 
@@ -177,7 +177,7 @@ def test_summary_line_without_suspension() -> None:
 
 FINDING_KEYS = {
     "check", "suspension", "status", "object", "field", "message", "remediation",
-    "lookup_path", "sources", "ignored", "not_evaluated",
+    "lookup_path", "sources", "ignored", "not_evaluated", "category",
 }
 
 
@@ -203,7 +203,8 @@ def test_json_schema(name: str) -> None:
     for plain, finding in zip(document["findings"], report.findings):  # Report order kept
         assert set(plain) == FINDING_KEYS
         assert plain["check"] == finding.check
-        assert plain["suspension"] == finding.suspension.value
+        assert plain["suspension"] == (finding.suspension.value if finding.suspension is not None else None)
+        assert plain["category"] == finding.category.value
         assert plain["status"] == finding.status.value
         assert plain["object"] == finding.object
         assert plain["field"] == finding.field
@@ -269,7 +270,7 @@ def test_junit_parses_and_counts(name: str) -> None:
     assert sum(int(s.get("tests", "")) for s in root) == len(report.findings)
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == list(
-        dict.fromkeys(f.suspension.value for f in report.findings)
+        dict.fromkeys(f.code for f in report.findings)
     )
     for suite in suites:
         cases = suite.findall("testcase")
@@ -331,14 +332,14 @@ def test_csv_parses_back(name: str) -> None:
     rows = list(csv.reader(io.StringIO(format_csv(report))))
     assert rows[0] == list(HEADER) == [
         "check", "suspension", "status", "object", "field", "message", "remediation",
-        "lookup_path", "sources", "ignored",
+        "lookup_path", "sources", "ignored", "category",
     ]
     assert len(rows) == len(report.findings) + 1
     for row, f in zip(rows[1:], report.findings):
         assert row == [
-            f.check, f.suspension.value, f.status.value, f.object or "", f.field or "",
-            f.message, f.remediation, " > ".join(f.lookup_path), "; ".join(f.sources),
-            f.ignored.reason if f.ignored else "",
+            f.check, f.suspension.value if f.suspension is not None else "", f.status.value, f.object or "",
+            f.field or "", f.message, f.remediation, " > ".join(f.lookup_path), "; ".join(f.sources),
+            f.ignored.reason if f.ignored else "", f.category.value,
         ]
 
 

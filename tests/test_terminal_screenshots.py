@@ -99,7 +99,7 @@ def test_a_replay_says_what_it_is_and_claims_no_requests() -> None:
     assert result.stderr.startswith("auditor: replaying cassettes/demo.yaml, recorded from acme.my.salesforce.com")
     assert "auditing https://" not in result.stderr
     assert "This audit used" not in result.stdout
-    assert "Offline run from cassette cassettes/demo.yaml: no request was sent (the recorded audit used 3 HTTP" \
+    assert "Offline run from cassette cassettes/demo.yaml: no request was sent (the recorded audit used 5 HTTP" \
         in result.stdout
 
 

@@ -345,10 +345,11 @@ def test_cli_debug_logs_every_request_without_the_token(monkeypatch: pytest.Monk
     run = audit_org(healthy_org(), "--debug", monkeypatch=monkeypatch)
     assert run.result.exit_code == 0, run.result.stderr
     lines = [line for line in run.result.stderr.splitlines() if line.startswith("[debug] ")]
-    assert len(lines) == len(run.calls) == 3
+    assert len(lines) == len(run.calls) == 4
     seen = sorted((m["path"], m["outcome"], m["calls"]) for m in map(_DEBUG_LINE.match, lines) if m)
     assert seen == [
         ("/services/data/v62.0/composite", "200", "1"),
+        ("/services/data/v62.0/composite", "200", "1"),  # the sync round (issue 15)
         ("/services/data/v62.0/limits", "200", "1"),
         ("/services/oauth2/userinfo", "200", "0"),
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from auditor.checks.api import API_ENABLED, USER_ACTIVE
 from auditor.checks.base import Check, not_evaluated, unmet_requirement
 from auditor.checks.fields import FIELD_ACCESS, FIELD_MAPPINGS
+from auditor.checks.license import INTEGRATION_LICENSE, INTEGRATION_USER_POSTURE
 from auditor.checks.limits import (
     DAILY_API_HEADROOM,
     DATA_STORAGE,
@@ -21,6 +22,13 @@ from auditor.checks.org import (
     ROW_LOCK_RISK,
     SERVER_ERRORS,
     UNEXPECTED_ANSWERS,
+)
+from auditor.checks.sync import (
+    SYNC_DUPLICATE_RULES,
+    SYNC_REQUIRED_FIELDS,
+    SYNC_RESTRICTED_PICKLISTS,
+    SYNC_STATE_COUNTRY,
+    SYNC_VALIDATION_RULES,
 )
 from auditor.checks.trust import TRUST_STATUS
 from auditor.config import AuditConfig
@@ -44,9 +52,24 @@ CHECKS: tuple[Check, ...] = (
     TRUST_STATUS,
     SERVER_ERRORS,
     UNEXPECTED_ANSWERS,
+    # issue 15: the Integration licence (a suspension check), then the risk family 'sync'
+    INTEGRATION_LICENSE,
+    SYNC_REQUIRED_FIELDS,
+    SYNC_RESTRICTED_PICKLISTS,
+    SYNC_STATE_COUNTRY,
+    SYNC_VALIDATION_RULES,
+    SYNC_DUPLICATE_RULES,
+    INTEGRATION_USER_POSTURE,
 )
 
 CHECKS_BY_ID: dict[str, Check] = {check.id: check for check in CHECKS}
+
+# Family name -> its check ids: ``--skip sync`` skips the whole sync-error-risk family.
+FAMILIES: dict[str, tuple[str, ...]] = {}
+for _check in CHECKS:
+    if _check.family is not None:
+        FAMILIES.setdefault(_check.family, ())
+        FAMILIES[_check.family] += (_check.id,)
 
 # Checks that mean something when Salesforce refused API access: api-enabled explains the refusal;
 # trust-status reads nothing through the org's API (and emits nothing unless --trust-status was given).
@@ -88,4 +111,4 @@ def evaluate(snapshot: OrgSnapshot, config: AuditConfig) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=Finding.sort_key))
 
 
-__all__ = ["CHECKS", "CHECKS_BY_ID", "Check", "evaluate", "run_check"]
+__all__ = ["CHECKS", "CHECKS_BY_ID", "FAMILIES", "Check", "evaluate", "run_check"]

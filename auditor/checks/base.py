@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from auditor.config import AuditConfig
-from auditor.model import Finding, Status
+from auditor.model import Category, Finding, Status
 from auditor.permissions import NOTHING_GRANTS_IT, expiring_grants, ignored_notes, valid_sources
 from auditor.snapshot import (
     FailureKind,
@@ -25,7 +25,13 @@ from auditor.suspensions import Suspension
 # when no describe in scope could be read for a reason other than access (one object's failure stays
 # that object's finding).
 SnapshotPart = Literal["org", "user", "sources", "object_permissions", "field_permissions", "describes", "limits",
-                       "triggers", "hubspot_package"]
+                       "triggers", "hubspot_package",
+                       # issue 15's sync round; None in a snapshot saved before it (not collected)
+                       "validation_rules", "duplicate_rules", "permission_set_licenses"]
+
+# The reason of a part a snapshot does not hold at all (saved before the check existed, or the audit
+# stopped before reading it).
+NOT_COLLECTED_REASON = "not collected (the audit did not get that far, or the snapshot predates this check)"
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,18 @@ class Check:
     """
 
     id: str
-    suspension: Suspension
+    suspension: Suspension | None  # None for a risk check (category other than SUSPENSION)
     title: str
     remediation: str
     run: Callable[[OrgSnapshot, AuditConfig], list[Finding]]
     requires: tuple[SnapshotPart, ...] = ()
+    category: Category = Category.SUSPENSION
+    family: str | None = None  # a name ``--skip`` accepts for several checks at once, e.g. "sync"
+
+    @property
+    def code(self) -> str:
+        """The suspension code, else the risk category: what the check list and reports show."""
+        return self.suspension.value if self.suspension is not None else self.category.value
 
     def finding(
         self,
@@ -69,6 +82,7 @@ class Check:
             field=field,
             lookup_path=lookup_path,
             sources=sources,
+            category=self.category,
         )
 
     def unavailable(
@@ -99,7 +113,18 @@ def unmet_requirement(snapshot: OrgSnapshot, requires: tuple[SnapshotPart, ...])
             if parts and len(unread) == len(parts) and all(p.kind is not FailureKind.NO_ACCESS for p in unread):
                 return unread[0]
             continue
+        if name == "duplicate_rules" and snapshot.duplicate_rules:
+            # Per object: unmet when none was read because something else stopped the audit; a refusal of
+            # the resource itself stays the check's own finding (it says how to check by hand).
+            rules = [read for _, read in snapshot.duplicate_rules]
+            if all(isinstance(r, Unavailable) and r.kind is FailureKind.NOT_COLLECTED for r in rules):
+                first = rules[0]
+                assert isinstance(first, Unavailable)
+                return first
+            continue
         part = getattr(snapshot, name)
+        if part is None:  # an optional part the snapshot does not hold
+            return Unavailable(FailureKind.NOT_COLLECTED, NOT_COLLECTED_REASON)
         if isinstance(part, Unavailable):
             return part
     return None

@@ -3,7 +3,8 @@ and how Salesforce answered during the audit."""
 
 from __future__ import annotations
 
-from auditor.checks.base import Check, describe_event, join
+from auditor.checks.base import Check, describe_event, join, not_evaluated
+from auditor.checks.flows import record_flow_findings
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
 from auditor.snapshot import FailureKind, OrgInfo, OrgSnapshot, ServiceEvent, Trigger, Unavailable
@@ -19,7 +20,7 @@ def _trigger_text(trigger: Trigger) -> str:
 def _run_row_lock_risk(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
     """A risk, never a certainty: row locks happen only when writes collide, so this never fails."""
     triggers = snapshot.triggers
-    assert not isinstance(triggers, Unavailable)  # required: the engine reports it once
+    assert not isinstance(triggers, Unavailable)  # _run_row_lock_risk_with_flows reports it once
     scope = config.objects_in_scope()
     by_object: dict[str, list[Trigger]] = {name: [] for name in scope}
     in_scope = {name.lower(): name for name in scope}  # Salesforce names are case-insensitive
@@ -42,6 +43,22 @@ def _run_row_lock_risk(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
     ]
 
 
+def _run_row_lock_risk_with_flows(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
+    """Apex triggers (above) plus active record-triggered flows (auditor/checks/flows.py, issue 15).
+
+    Two inputs, so not ``requires``: unreadable triggers give the engine's single "not evaluated: <cause>"
+    finding, and the flows are still judged when they could be read (the sync round is a request of its
+    own). When both are unreadable (an outage), that one finding stands for both: one cause, one finding.
+    """
+    triggers = snapshot.triggers
+    if isinstance(triggers, Unavailable):
+        skipped = [not_evaluated(ROW_LOCK_RISK, snapshot, triggers)]
+        if isinstance(snapshot.record_flows, Unavailable):
+            return skipped
+        return skipped + record_flow_findings(ROW_LOCK_RISK, snapshot, config)
+    return _run_row_lock_risk(snapshot, config) + record_flow_findings(ROW_LOCK_RISK, snapshot, config)
+
+
 ROW_LOCK_RISK = Check(
     id="row-lock-risk",
     suspension=Suspension.SF_ORG_LOCKED,
@@ -50,8 +67,7 @@ ROW_LOCK_RISK = Check(
         "Review active triggers and record-triggered flows on the synced objects (Setup > Custom Code > Apex "
         "Triggers); if HubSpot reports the org locked, clear the suspension once the other update finishes."
     ),
-    run=_run_row_lock_risk,
-    requires=("triggers",),
+    run=_run_row_lock_risk_with_flows,  # two inputs: it guards the triggers itself (see there)
 )
 
 

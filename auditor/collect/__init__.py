@@ -51,6 +51,7 @@ from auditor.collect.plan import (
     plan_mutings,
     plan_whoami,
 )
+from auditor.collect.sync import collect_sync
 from auditor.collect.trust import with_trust_status
 from auditor.config import AuditConfig
 from auditor.errors import AuditIncomplete, ReadOnlyViolation, UsageError, session_rejected
@@ -382,11 +383,20 @@ class _Collection:
             mutings=mutings,
             group_components=components,
         )
+        snapshot = self._with_sync(snapshot)
         ceiling = self._license_ceiling(snapshot, answers)
-        if ceiling is None:
-            return snapshot
-        return dataclasses.replace(snapshot, license_ceiling=ceiling, service_events=self._service_events(),
-                                   api_usage=_usage(self.target.session))
+        if ceiling is not None:
+            snapshot = dataclasses.replace(snapshot, license_ceiling=ceiling)
+        return dataclasses.replace(snapshot, service_events=self._service_events(), api_usage=_usage(self.target.session))
+
+    def _with_sync(self, snapshot: OrgSnapshot) -> OrgSnapshot:
+        """The sync round (issue 15, auditor/collect/sync.py). Its queries ask for things whose shapes are
+        partly unconfirmed, so a refusal is kept as Unavailable (the check says "not evaluated") without a
+        service event."""
+        parts = collect_sync(snapshot, self.config, self.executor.run,
+                             lambda answers, ref, what: self.records(answers, ref, what, optional=True))
+        return dataclasses.replace(snapshot, validation_rules=parts.validation_rules, duplicate_rules=parts.duplicate_rules,
+                                   permission_set_licenses=parts.permission_set_licenses, record_flows=parts.record_flows)
 
     def _license_ceiling(self, snapshot: OrgSnapshot, answers: dict[str, Answer]) -> tuple[ObjectPermissionRow, ...] | Unavailable | None:
         """The user license's ObjectPermissions rows, read in one more round only when a synced object gets

@@ -256,6 +256,15 @@ def parse_limits(body: Any) -> Limits:
     )
 
 
+def _active_picklist_values(item: dict[str, Any]) -> tuple[str, ...]:
+    """The active values of a picklist field (issue 15); an entry without a text value is skipped."""
+    values = item.get("picklistValues") or []
+    if not isinstance(values, list):
+        raise Malformed(f"field {item.get('name')!r}: 'picklistValues' is not a list")
+    return tuple(v["value"] for v in values
+                 if isinstance(v, dict) and isinstance(v.get("value"), str) and v.get("active", True) is not False)
+
+
 def parse_describe(body: Any) -> ObjectDescribe:
     document = _dict(body, "describe")
     raw_fields = document.get("fields")
@@ -282,6 +291,8 @@ def parse_describe(body: Any) -> ObjectDescribe:
             defaulted_on_create=_bool(item, "defaultedOnCreate", False),
             polymorphic=_bool(item, "polymorphicForeignKey", False),
             compound_field_name=_opt_str(item, "compoundFieldName"),
+            restricted_picklist=_bool(item, "restrictedPicklist", False),
+            picklist_values=_active_picklist_values(item),
         ))
     return ObjectDescribe(
         name=_str(document, "name"),

@@ -31,7 +31,8 @@ OBJECT_PERMISSIONS_SELECT = (
     "PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions"
 )
 FIELD_PERMISSIONS_SELECT = "SELECT ParentId, SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions"
-SYSTEM_PERMISSIONS = ("ApiEnabled", "ViewAllData", "ModifyAllData", "ViewSetup", "ManageUsers", "EditTask", "EditEvent")
+SYSTEM_PERMISSIONS = ("ApiEnabled", "ViewAllData", "ModifyAllData", "ViewSetup", "ManageUsers", "EditTask", "EditEvent",
+                      "CustomizeApplication", "AuthorApex")  # the last two: integration-user-posture (issue 15)
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ class Because:
 
     @staticmethod
     def of(finding: Finding) -> Because:
-        return Because(finding.check, finding.suspension.value, finding.object, finding.field, finding.message)
+        return Because(finding.check, finding.code, finding.object, finding.field, finding.message)
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ def _labels(permissions: Iterable[str]) -> str:
 
 
 def _step(finding: Finding, why: str, how: str, *, required: bool = True) -> ManualStep:
-    return ManualStep(finding.check, finding.suspension.value, finding.object, finding.field, why, how, required)
+    return ManualStep(finding.check, finding.code, finding.object, finding.field, why, how, required)
 
 
 class _Builder:

@@ -9,7 +9,7 @@ import re
 import textwrap
 from dataclasses import dataclass, replace
 
-from auditor.model import STATUS_ORDER, Finding, Report, Status
+from auditor.model import CATEGORY_LABELS, STATUS_ORDER, Category, Finding, Report, Status
 from auditor.snapshot import ApiUsage
 from auditor.suspensions import SUSPENSIONS, Suspension
 
@@ -48,20 +48,25 @@ def printable(text: str) -> str:
 
 @dataclass(frozen=True)
 class Section:
-    """The findings of one suspension code, in Report order."""
+    """The findings of one suspension code (or, for risks, one category), in Report order."""
 
-    suspension: Suspension
+    key: Suspension | Category
     findings: tuple[Finding, ...]
 
     @property
     def code(self) -> str:
-        """The section's heading code ("SF_FIELD_PERMISSIONS"); layouts use only code, label and
-        verdict, so a section that is not a suspension can be laid out the same way."""
-        return self.suspension.value
+        """The section's heading code ("SF_FIELD_PERMISSIONS", or a risk category such as
+        "SYNC_ERROR_RISK"); layouts use only code, label and verdict, so a risk section is laid out
+        the same way as a suspension's."""
+        return str(self.key.value)
+
+    @property
+    def is_risk(self) -> bool:
+        return isinstance(self.key, Category)
 
     @property
     def label(self) -> str:
-        return SUSPENSIONS[self.suspension].label
+        return CATEGORY_LABELS[self.key] if isinstance(self.key, Category) else SUSPENSIONS[self.key].label
 
     @property
     def worst(self) -> Status:
@@ -87,15 +92,17 @@ def sections_by_severity(report: Report) -> list[Section]:
     error, warn, and pass-only ones last; equally bad sections in HubSpot's order."""
     return sorted(
         sections_in_report_order(report),
-        key=lambda s: (STATUS_ORDER[s.worst], _HUBSPOT_ORDER[s.suspension]),
+        # Risk sections (sync errors, connection) come after every suspension section.
+        key=lambda s: (s.is_risk, STATUS_ORDER[s.worst],
+                       _HUBSPOT_ORDER[s.key] if isinstance(s.key, Suspension) else list(Category).index(s.key)),
     )
 
 
 def sections_in_report_order(report: Report) -> list[Section]:
     """One section per suspension code, in the order the codes first appear in the Report."""
-    grouped: dict[Suspension, list[Finding]] = {}
+    grouped: dict[Suspension | Category, list[Finding]] = {}
     for finding in report.findings:
-        grouped.setdefault(finding.suspension, []).append(finding)
+        grouped.setdefault(finding.suspension if finding.suspension is not None else finding.category, []).append(finding)
     return [Section(code, tuple(findings)) for code, findings in grouped.items()]
 
 
@@ -186,7 +193,7 @@ def summary_line(report: Report) -> str:
     if codes:
         listed = ", ".join(code.value for code in codes)
         verdict = f"{plural(len(codes), 'suspension')} predicted ({listed})"
-    elif report.count(Status.ERROR):
+    elif report.suspension_findings(Status.ERROR):
         verdict = "audit incomplete, no suspension found in what could be checked"
     else:
         verdict = "no suspension predicted"

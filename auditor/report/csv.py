@@ -2,7 +2,8 @@
 
 Columns: check, suspension, status, object, field, message, remediation, lookup_path (steps
 joined with " > "), sources (joined with "; "), ignored (the reason of the [[ignore]] entry that
-accepts the finding; empty when none). Quoting is the csv module's (minimal); rows end
+accepts the finding; empty when none), category (SUSPENSION, SYNC_ERROR_RISK, CONNECTION_RISK; the
+suspension cell is empty for a risk). Quoting is the csv module's (minimal); rows end
 with "\\n" so that writing the text in text mode does not double carriage returns.
 """
 
@@ -24,6 +25,7 @@ HEADER = (
     "lookup_path",
     "sources",
     "ignored",
+    "category",
 )
 
 
@@ -36,7 +38,7 @@ def format_csv(report: Report) -> str:
         writer.writerow(
             (
                 f.check,
-                f.suspension.value,
+                f.suspension.value if f.suspension is not None else "",
                 f.status.value,
                 f.object or "",
                 f.field or "",
@@ -45,6 +47,7 @@ def format_csv(report: Report) -> str:
                 " > ".join(f.lookup_path),
                 "; ".join(f.sources),
                 f.ignored.reason if f.ignored else "",
+                f.category.value,
             )
         )
     return buffer.getvalue()

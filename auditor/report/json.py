@@ -49,7 +49,8 @@ def _expired(ignore: Ignore) -> dict[str, Any]:
 def _finding(finding: Finding) -> dict[str, Any]:
     return {
         "check": finding.check,
-        "suspension": finding.suspension.value,
+        "suspension": finding.suspension.value if finding.suspension is not None else None,
+        "category": finding.category.value,
         "status": finding.status.value,
         "object": finding.object,
         "field": finding.field,

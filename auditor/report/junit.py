@@ -1,6 +1,7 @@
 """JUnit XML (the Apache Ant schema that GitLab, Jenkins and most CI test reports read).
 
-One ``<testsuite>`` per suspension code that has findings, one ``<testcase>`` per finding,
+One ``<testsuite>`` per suspension code that has findings (a risk category, SYNC_ERROR_RISK or
+CONNECTION_RISK, is a suite of its own, never merged into a suspension's), one ``<testcase>`` per finding,
 named by check and subject whatever the result, so test history follows one subject across
 runs: ``field-access[Contact.MailingCountry]``, ``object-access[Campaign]``, ``api-enabled``.
 
@@ -29,7 +30,6 @@ from urllib.parse import urlsplit
 
 from auditor.model import Finding, Report, Status
 from auditor.report._common import LOOKUP_ARROW, sections_in_report_order
-from auditor.suspensions import SUSPENSIONS
 
 # Anything outside XML 1.0's Char production.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -72,7 +72,7 @@ def _testcase(suite: ET.Element, finding: Finding, classname: str) -> None:
         element.text = _details(finding, f"Fix: {finding.remediation}")
     elif finding.status in (Status.FAIL, Status.ERROR):
         tag = "failure" if finding.status is Status.FAIL else "error"
-        problem = ET.SubElement(case, tag, message=_clean(finding.message), type=finding.suspension.value)
+        problem = ET.SubElement(case, tag, message=_clean(finding.message), type=finding.code)
         problem.text = _details(finding, finding.remediation)
 
 
@@ -90,12 +90,12 @@ def junit_suites(report: Report, *, prefix: str = "", first_id: int = 0) -> list
     hostname = urlsplit(report.instance_url).hostname or "localhost"
     suites = []
     for number, section in enumerate(sections_in_report_order(report), start=first_id):
-        name = f"{prefix}{section.suspension.value}"
+        name = f"{prefix}{section.code}"
         suite = ET.Element("testsuite", name=name, package="auditor", id=str(number), timestamp=timestamp,
                            hostname=hostname, time=f"{report.duration_s:.3f}")
         _counts(suite, section.findings)
         properties = ET.SubElement(suite, "properties")
-        ET.SubElement(properties, "property", name="hubspot_label", value=SUSPENSIONS[section.suspension].label)
+        ET.SubElement(properties, "property", name="hubspot_label", value=section.label)
         ET.SubElement(properties, "property", name="verdict", value=section.verdict)
         for finding in section.findings:
             _testcase(suite, finding, f"auditor.{name}")

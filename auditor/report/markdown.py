@@ -61,7 +61,8 @@ def _verdict(report: Report) -> str:
     if codes:
         listed = ", ".join(f"`{c.value}` ({SUSPENSIONS[c].label})" for c in codes)
         return f":x: **{plural(len(codes), 'suspension')} predicted:** {listed}"
-    errors, warnings = report.count(Status.ERROR), report.count(Status.WARN)
+    # A risk check's error does not make the audit incomplete (the same rule as the exit status).
+    errors, warnings = len(report.suspension_findings(Status.ERROR)), report.count(Status.WARN)
     if errors:
         return (
             f":grey_question: **No suspension predicted, but {plural(errors, 'check')} "
@@ -105,7 +106,7 @@ def _overview(sections: list[Section]) -> list[str]:
     rows = []
     for s in sections:
         counts = [str(sum(1 for f in s.findings if f.status is st)) for st in _WORST_FIRST]
-        rows.append([code(s.suspension.value), escape(s.label), s.verdict, *counts])
+        rows.append([code(s.code), escape(s.label), s.verdict, *counts])
     headers = ["Suspension", "HubSpot label", "Verdict", *(st.value for st in _WORST_FIRST)]
     return _table(headers, rows)
 
@@ -123,7 +124,7 @@ def _section(section: Section) -> list[str]:
         for f in section.not_passed
     ]
     lines = [
-        f"### {code(section.suspension.value)} {escape(section.label)}: {section.verdict}",
+        f"### {code(section.code)} {escape(section.label)}: {section.verdict}",
         "",
         *_table(["Status", "Check", "Object / field", "Message", "Fix", "Source"], rows),
     ]
@@ -134,7 +135,7 @@ def _section(section: Section) -> list[str]:
 
 def _passed(sections: list[Section]) -> list[str]:
     rows = [
-        [code(s.suspension.value), escape(s.label), escape(passed_checks(s.findings))]
+        [code(s.code), escape(s.label), escape(passed_checks(s.findings))]
         for s in sections
     ]
     return [

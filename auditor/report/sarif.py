@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.checks import CHECKS
-from auditor.model import Finding, Report, Status
+from auditor.model import CATEGORY_LABELS, Category, Finding, Report, Status
 from auditor.suspensions import SUSPENSIONS
 from auditor.version import TOOL_NAME, information_uri, tool_version
 
@@ -43,25 +43,32 @@ def _rule_name(check_id: str) -> str:
 def _rule(check_id: str, finding: Finding | None) -> dict[str, Any]:
     registered = next((c for c in CHECKS if c.id == check_id), None)
     suspension = registered.suspension if registered else finding.suspension if finding else None
-    assert suspension is not None
-    info = SUSPENSIONS[suspension]
+    category = registered.category if registered else finding.category if finding else Category.SUSPENSION
     title = registered.title if registered else check_id
     remediation = registered.remediation if registered else (finding.remediation if finding else "")
-    full = f"{title}. A failure predicts HubSpot's suspension {suspension.value} ({info.label})."
-    help_text = f"Fix: {remediation}\n\nHubSpot's remedy for {suspension.value}: {info.remedy}"
-    help_markdown = (f"**Fix:** {remediation}\n\n**HubSpot's remedy for `{suspension.value}`** "
-                     f"({info.label}): {info.remedy}")
+    if suspension is not None:
+        info = SUSPENSIONS[suspension]
+        code, label = suspension.value, info.label
+        full = f"{title}. A failure predicts HubSpot's suspension {code} ({label})."
+        help_text = f"Fix: {remediation}\n\nHubSpot's remedy for {code}: {info.remedy}"
+        help_markdown = f"**Fix:** {remediation}\n\n**HubSpot's remedy for `{code}`** ({label}): {info.remedy}"
+    else:  # a risk check (issue 15): no suspension, its category instead
+        code, label = category.value, CATEGORY_LABELS[category]
+        full = f"{title}. {label}."
+        help_text = f"Fix: {remediation}"
+        help_markdown = f"**Fix:** {remediation}"
     return {
         "id": check_id,
         "name": _rule_name(check_id),
         "shortDescription": {"text": title},
         "fullDescription": {"text": full},
         "help": {"text": help_text, "markdown": help_markdown},
-        "defaultConfiguration": {"level": "error"},
+        "defaultConfiguration": {"level": "error" if suspension is not None else "warning"},
         "properties": {
-            "suspension": suspension.value,
-            "hubspot_label": info.label,
-            "tags": ["hubspot-salesforce", suspension.value],
+            "suspension": suspension.value if suspension is not None else None,
+            "category": category.value,
+            "hubspot_label": label,
+            "tags": ["hubspot-salesforce", code],
         },
     }
 
@@ -111,7 +118,8 @@ def _result(report: Report, finding: Finding, rule_index: int, occurrence: int) 
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding, occurrence)},
         "properties": {
             "status": finding.status.value,
-            "suspension": finding.suspension.value,
+            "suspension": finding.suspension.value if finding.suspension is not None else None,
+            "category": finding.category.value,
             "object": finding.object,
             "field": finding.field,
             "lookup_path": list(finding.lookup_path),

@@ -85,6 +85,12 @@ def address_fields(prefix: str, label: str, *, compound: str | None = None) -> l
         field(compound, "address", f"{spaced}Address" if label else "Address", createable=False, updateable=False)]
 
 
+def picklist_values(*values: str, inactive: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """describe's picklistValues entries [C salesforce-api.md §1.4]."""
+    return [{"active": value not in inactive, "defaultValue": False, "label": value, "validFor": None, "value": value}
+            for value in (*values, *inactive)]
+
+
 def system_fields() -> list[dict[str, Any]]:
     return [
         field("Id", "id", "Record ID", required=True, createable=False, updateable=False, permissionable=False),
@@ -171,7 +177,8 @@ LABELS = {"Lead": ("Lead", "Leads"), "Contact": ("Contact", "Contacts"), "Accoun
 
 def describe(name: str, version: str, *, extra_fields: list[dict[str, Any]] | None = None,
              hidden_fields: frozenset[str] = frozenset(), read_only_fields: frozenset[str] = frozenset(),
-             createable: bool = True, updateable: bool = True) -> dict[str, Any]:
+             createable: bool = True, updateable: bool = True,
+             field_overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """A DescribeSObjectResult. ``hidden_fields`` are left out, as Salesforce leaves out fields
     hidden from the requesting user by field-level security [S Z-FLS]; ``read_only_fields`` answer
     createable/updateable false (read-only for the requesting user, reference §7 item 2 [U])."""
@@ -179,6 +186,8 @@ def describe(name: str, version: str, *, extra_fields: list[dict[str, Any]] | No
     fields = system_fields() + [dict(f) for f in STANDARD_FIELDS.get(name, [])] + list(extra_fields or [])
     fields = [f for f in fields if f["name"] not in hidden_fields]
     fields = [dict(f, createable=False, updateable=False) if f["name"] in read_only_fields else f for f in fields]
+    # Issue 15: e.g. {"LeadSource": {"restrictedPicklist": True, "picklistValues": [...]}}.
+    fields = [dict(f, **(field_overrides or {}).get(f["name"], {})) for f in fields]
     custom = name.endswith("__c")
     base = f"/services/data/v{version}/sobjects/{name}"
     return {

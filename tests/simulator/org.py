@@ -140,6 +140,12 @@ class FakeOrg:
     muting_sets: list[MutingSet] = field(default_factory=list)
     group_components: list[tuple[str, str]] = field(default_factory=list)  # (group id, PermissionSet id)
     trust: FakeTrust | None = None  # the public Trust API, answered alongside the org (--trust-status)
+    # Issue 15 (sync-error risks), in the shapes of shared/reference/admin-and-sync-facts.md §1.1, §3.1-3.3.
+    validation_rules: list[dict[str, Any]] = field(default_factory=list)  # Tooling ValidationRule records
+    flows: list[dict[str, Any]] = field(default_factory=list)  # FlowDefinitionView rows
+    duplicate_rules: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # object -> UI API duplicateRules
+    ui_api_duplicates: bool = True  # False: the UI API duplicates resource answers NOT_FOUND
+    psl_assignments: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (user id, PermissionSetLicense)
 
     _cursors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _cursor_seq: int = 0
@@ -262,6 +268,10 @@ class FakeOrg:
             return self.query(params.get("q", [""])[0])
         if rest.startswith("query/"):
             return self.query_more(rest.split("/", 1)[1])
+        if rest in ("tooling/query", "ui-api") or rest.startswith(("tooling/", "ui-api/")):
+            from tests.simulator.sync import answer_sync
+
+            return answer_sync(self, rest, params)
         describe = re.fullmatch(r"sobjects/(\w+)/describe", rest)
         if describe:
             name = describe.group(1)
@@ -445,6 +455,16 @@ class FakeOrg:
                  # Polymorphic relationship: attributes.type names the referenced object [S].
                  "PermissionSet": {"attributes": self._attributes(kind, set_id), "Name": name}}
                 for group_id, set_id, kind, name in self._components(groups)]
+
+    def _q_FlowDefinitionView(self, soql: str) -> list[dict[str, Any]]:
+        from tests.simulator.sync import flow_rows
+
+        return flow_rows(self, soql)
+
+    def _q_PermissionSetLicenseAssign(self, soql: str) -> list[dict[str, Any]]:
+        from tests.simulator.sync import psl_rows
+
+        return psl_rows(self, soql)
 
     def _q_ApexTrigger(self, soql: str) -> list[dict[str, Any]]:
         objects = set(self._in_list(soql, "TableEnumOrId") or [])

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.mappings import standard_mappings
-from tests.simulator.describes import STANDARD_FIELDS
+from tests.simulator.describes import STANDARD_FIELDS, picklist_values
+from tests.simulator.describes import field as describe_field
 from tests.simulator.org import (
     MAINTENANCE_PAGE,
     Assignment,
@@ -162,6 +163,10 @@ def demo_org() -> FakeOrg:
     org.triggers = [{"Id": "01q5g000000Jk1AAAS", "Name": "ContactDedupe", "TableEnumOrId": "Contact",
                      "NamespacePrefix": None, "UsageBeforeInsert": True, "UsageAfterInsert": False,
                      "UsageBeforeUpdate": True, "UsageAfterUpdate": True, "Status": "Active"}]
+    # Issue 15: one active validation rule on a synced object (its formula costs the composite of sObject GETs).
+    org.validation_rules = [{"Id": "03d5g000000AbD1AAK", "Object": "Lead", "ValidationName": "Email_Required",
+                             "Active": True, "Formula": "ISBLANK(Email)", "ErrorMessage": "Enter an e-mail address.",
+                             "ErrorDisplayField": "Email"}]
     return org
 
 
@@ -293,7 +298,12 @@ def no_setup_access() -> FakeOrg:
                    Fault(r"ObjectPermissions", 400,
                          error_body("INVALID_TYPE", "sObject type 'ObjectPermissions' is not supported."), subrequest=True),
                    Fault(r"FieldPermissions", 400,
-                         error_body("INVALID_TYPE", "sObject type 'FieldPermissions' is not supported."), subrequest=True))
+                         error_body("INVALID_TYPE", "sObject type 'FieldPermissions' is not supported."), subrequest=True),
+                   # Issue 15: setup metadata needs View Setup too [U: the exact error for these two].
+                   Fault(r"FROM%20ValidationRule", 400,
+                         error_body("INVALID_TYPE", "sObject type 'ValidationRule' is not supported."), subrequest=True),
+                   Fault(r"FROM%20FlowDefinitionView", 400,
+                         error_body("INVALID_TYPE", "sObject type 'FlowDefinitionView' is not supported."), subrequest=True))
 
 
 def lookup_chain() -> FakeOrg:
@@ -435,7 +445,8 @@ MISSING_FIELD_MAPPINGS = (
 )
 
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
-    Scenario("demo", demo_org, description="a few real problems: Campaign Edit, two fields' FLS, storage, a trigger"),
+    Scenario("demo", demo_org, description="a few real problems: Campaign Edit, two fields' FLS, storage, a trigger, "
+                                           "a validation rule"),
     Scenario("healthy", healthy_org, ("--hubspot-allocation", "20000"), description="everything HubSpot needs"),
     Scenario("api-via-permission-set", api_via_permission_set, description="API Enabled only from a permission set"),
     Scenario("expired-assignment", expired_assignment, ("--user", "hubspot.sync@acme.example.com"),
@@ -537,3 +548,130 @@ def _with_triggers() -> FakeOrg:
 
 def dumps(value: Any) -> str:
     return json.dumps(value)
+
+
+# --------------------------------------------------------------------------- issue 15: sync-error risks
+
+INTEGRATION_LICENSE_ID = "1005g000000cVbtAAE"
+API_ONLY_PROFILE_ID = "00e5g000001Q8nPAAS"
+API_INTEGRATION_SET = "0PS5g000006rQqAGAE"
+API_PSL = {  # PermissionSetLicense of the Salesforce API Integration PSL [S G7/G8 name; C F10 fields]
+    "Id": "0PL5g000000TqRsGAK", "DeveloperName": "SalesforceAPIIntegrationPsl", "MasterLabel": "Salesforce API Integration",
+    # [U] What this PSL allows is open (facts §5 item 2); the scenario assumes API and Modify All Data allowed.
+    "MaximumPermissionsApiEnabled": True, "MaximumPermissionsModifyAllData": True, "MaximumPermissionsModifyMetadata": False,
+}
+
+
+def _rule(rule_id: str, sobject: str, name: str, formula: str, message: str, *, active: bool = True,
+          display_field: str | None = None) -> dict[str, Any]:
+    return {"Id": rule_id, "Object": sobject, "ValidationName": name, "Active": active, "Formula": formula,
+            "ErrorMessage": message, "ErrorDisplayField": display_field}
+
+
+def _flow(api_name: str, sobject: str, trigger: str, *, active: bool = True, record_trigger: str = "CreateAndUpdate",
+          latest_active: bool | None = None) -> dict[str, Any]:
+    return {"DurableId": "300" + api_name[:12].ljust(12, "0"), "ApiName": api_name, "Label": api_name.replace("_", " "),
+            "ProcessType": "AutoLaunchedFlow", "TriggerType": trigger, "RecordTriggerType": record_trigger,
+            "TriggerObjectOrEventId": sobject, "TriggerObjectOrEventLabel": sobject,
+            "ActiveVersionId": "3015g000000" + api_name[:7].ljust(7, "0") if active else None,
+            "IsActive": active if latest_active is None else latest_active}
+
+
+def _duplicate_rule(name: str, *, insert: str, update: str, active: bool = True) -> dict[str, Any]:
+    """A UI API Duplicate Rule entry [C F6c]."""
+    return {"actionOnInsert": insert, "actionOnUpdate": update, "active": active, "duplicateRuleFilters": [],
+            "matchRules": [{"matchEngine": "FuzzyMatchEngine", "name": f"Standard_{name}_Matching_Rule", "objectApiName": "Contact"}],
+            "name": name, "operationsOnInsert": ["Alert", "Report"], "operationsOnUpdate": ["Alert"]}
+
+
+def integration_licence_org(*, with_psl: bool = True) -> FakeOrg:
+    """The integration user on the Salesforce Integration licence and the API-only profile (facts §1.1). Object
+    access comes from a permission set created with License = Salesforce API Integration: without the PSL such
+    a set cannot be assigned, and standard objects cannot be granted at all [S X28, X29]."""
+    org = healthy_org()
+    org.licenses[INTEGRATION_LICENSE_ID] = "Salesforce Integration"
+    org.profiles[API_ONLY_PROFILE_ID] = ("Minimum Access - API Only Integrations", INTEGRATION_LICENSE_ID)
+    org.users[0].profile_id = API_ONLY_PROFILE_ID
+    org.perm_sets[0] = PermSet(PROFILE_SET, "X00ex000000018ozh_128_09_04_12_3", "Minimum Access - API Only Integrations",
+                               frozenset({"ApiEnabled", "EditTask", "EditEvent"}), API_ONLY_PROFILE_ID,
+                               "Minimum Access - API Only Integrations")
+    org.object_perms = []
+    org.field_perms = []
+    if with_psl:
+        org.perm_sets.append(PermSet(API_INTEGRATION_SET, "HubSpot_API_Integration", "HubSpot API Integration",
+                                     frozenset({"ViewSetup"})))
+        org.assignments.append(Assignment("0Pa5g00000AAAA3CAA", USER_ID, API_INTEGRATION_SET))
+        org.object_perms = [object_row(API_INTEGRATION_SET, o) for o in SYNCED]
+        org.object_perms.append(object_row(API_INTEGRATION_SET, "Campaign", create=False))
+        org.field_perms = [field_row(API_INTEGRATION_SET, f) for f in permissionable_mapped_fields()]
+        org.psl_assignments = [(USER_ID, dict(API_PSL))]
+    return org
+
+
+def sync_risks() -> FakeOrg:
+    """Every sync-error risk once, next to its harmless twin (which must not be reported)."""
+    org = healthy_org()
+    org.validation_rules = [
+        _rule("03d5g000000AbC1AAK", "Lead", "Phone_or_Email", "AND(ISBLANK(Phone), ISBLANK(Email))",
+              "Enter a phone number or an e-mail address.", display_field="Phone"),
+        _rule("03d5g000000AbC2AAK", "Opportunity", "Amount_Positive", "Amount <= 0", "The amount must be positive."),
+        _rule("03d5g000000AbC3AAK", "Contact", "Old_Title_Rule", "ISBLANK(Title)", "Title required.", active=False),
+        _rule("03d5g000000AbC4AAK", "Case", "Case_Rule", "ISBLANK(Subject)", "Subject required."),  # not synced
+    ]
+    org.duplicate_rules = {
+        "Contact": [_duplicate_rule("Contact_Email_Block", insert="Block", update="Allow")],
+        "Lead": [_duplicate_rule("Lead_Alert_Only", insert="Allow", update="Allow")],
+        "Account": [_duplicate_rule("Account_Inactive_Block", insert="Block", update="Block", active=False)],
+    }
+    org.flows = [
+        _flow("Account_Rollup", "Account", "RecordAfterSave"),
+        # An active older version under a newer draft: IsActive false, still runs [C doc; U reading].
+        _flow("Contact_Enrich", "Contact", "RecordBeforeSave", latest_active=False),
+        _flow("Lead_Old_Flow", "Lead", "RecordAfterSave", active=False),  # no active version: not reported
+    ]
+    org.describes["Lead"] = {
+        "extra_fields": [describe_field("StateCode", "picklist", "State/Province Code"), describe_field("CountryCode", "picklist", "Country Code"),
+                         describe_field("Region__c", "string", "Region", required=True)],
+        "field_overrides": {"LeadSource": {"restrictedPicklist": True, "picklistValues": picklist_values(
+            "Web", "Phone Inquiry", "Partner Referral", inactive=("Trade Show",))},
+                            "Industry": {"picklistValues": picklist_values("Agriculture", "Banking")}},
+    }
+    org.describes["Account"] = {"extra_fields": [describe_field("BillingStateCode", "picklist", "Billing State/Province Code"),
+                                                 describe_field("BillingCountryCode", "picklist", "Billing Country Code")]}
+    return org
+
+
+def sync_clean() -> FakeOrg:
+    """Only the harmless twins: an inactive rule, alert-only and inactive duplicate rules, a flow without an active
+    version, an unrestricted picklist. Every sync check passes."""
+    org = healthy_org()
+    org.validation_rules = [_rule("03d5g000000AbC3AAK", "Contact", "Old_Title_Rule", "ISBLANK(Title)", "Title required.",
+                                  active=False)]
+    org.duplicate_rules = {"Lead": [_duplicate_rule("Lead_Alert_Only", insert="Allow", update="Allow")],
+                           "Account": [_duplicate_rule("Account_Inactive_Block", insert="Block", update="Block", active=False)]}
+    org.flows = [_flow("Lead_Old_Flow", "Lead", "RecordAfterSave", active=False),
+                 _flow("Nightly_Cleanup", "Lead", "Scheduled")]
+    org.describes["Lead"] = {"field_overrides": {"Industry": {"picklistValues": picklist_values("Agriculture", "Banking")}}}
+    return org
+
+
+def ui_api_unavailable() -> FakeOrg:
+    org = sync_clean()
+    org.ui_api_duplicates = False
+    return org
+
+
+SCENARIOS.update({s.name: s for s in (
+    Scenario("integration-licence", integration_licence_org, ("--hubspot-allocation", "20000"),
+             description="Salesforce Integration licence, API-only profile, PSL assigned: a valid set-up"),
+    Scenario("integration-licence-without-psl", lambda: integration_licence_org(with_psl=False),
+             ("--hubspot-allocation", "20000"),
+             description="Salesforce Integration licence without the Salesforce API Integration PSL"),
+    Scenario("sync-risks", sync_risks, ("--hubspot-allocation", "20000"),
+             description="validation rules, a blocking duplicate rule, restricted and State/Country picklists, "
+                         "a required unmapped field, record-triggered flows"),
+    Scenario("sync-clean", sync_clean, ("--hubspot-allocation", "20000"),
+             description="inactive rules, alert-only duplicate rules, inactive flows: nothing to report"),
+    Scenario("ui-api-unavailable", ui_api_unavailable, ("--hubspot-allocation", "20000"),
+             description="the UI API duplicates resource answers NOT_FOUND: duplicate rules not evaluated"),
+)})
