@@ -296,6 +296,7 @@ def mutated_answers(draw: st.DrawFn) -> tuple[Entries, list[str]]:
     return entries, applied
 
 
+@pytest.mark.slow  # a mutation sweep (hypothesis)
 @settings(max_examples=180, derandomize=True, database=None, deadline=None, print_blob=False,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_answers())
@@ -315,6 +316,7 @@ def test_any_mutation_gives_a_documented_outcome(mutation: tuple[Entries, list[s
             event("mutation absorbed (exit 0)")
 
 
+@pytest.mark.slow  # a mutation sweep (hypothesis)
 @settings(max_examples=20, derandomize=True, database=None, deadline=None, print_blob=False,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_answers())
