@@ -23,7 +23,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from auditor import cassette, cli
+from auditor import cassette
+from auditor.commands import session as cli  # where the retries sleep
 from tests.clirun import CliResult, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
