@@ -7,11 +7,12 @@ belong here: a file that holds one is refused (exit 2) so it cannot end up commi
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import UsageError
-from auditor.model import FailOn
+from auditor.model import FailOn, Ignore
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -79,3 +80,76 @@ def load_settings(explicit: Path | None, cwd: Path | None = None) -> dict[str, A
 
         settings["ignore"] = parse_ignores(settings["ignore"], source, CHECKS_BY_ID)
     return settings
+
+
+@dataclass(frozen=True)
+class ConnectionFlags:
+    """The connection flags of one command as given (flag, else its environment variable, as Typer
+    resolves them); None where neither was given. Secrets among them are never read from a file."""
+
+    instance_url: str | None = None
+    access_token: str | None = None
+    username: str | None = None
+    password: str | None = None
+    security_token: str | None = None
+    domain: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    private_key_file: str | None = None
+    target_org: str | None = None
+    api_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings file, typed: what :func:`load_settings` checked, read once per command.
+    None (or empty) where the file says nothing; flags win over every field."""
+
+    instance_url: str | None = None
+    username: str | None = None
+    domain: str | None = None
+    client_id: str | None = None
+    private_key_file: str | None = None
+    target_org: str | None = None
+    api_version: str | None = None
+    mappings: str | None = None
+    hubspot_allocation: int | None = None
+    expected_records: int | None = None
+    headroom_percent: float | None = None
+    trust_status: bool = False
+    skip: tuple[str, ...] = ()
+    fail_on: FailOn | None = None
+    ignore: tuple[Ignore, ...] = ()
+    orgs: tuple[str, ...] = ()
+    jobs: int | None = None
+    expiry_warning_days: int | None = None
+
+    def connection_value(self, name: str) -> str | None:
+        """The file's value of a non-secret connection setting (``instance_url``, ``domain``, ...)."""
+        value = getattr(self, name, None)
+        return value if isinstance(value, str) else None
+
+
+def read_settings(explicit: Path | None, cwd: Path | None = None) -> Settings:
+    """The settings in force as a typed :class:`Settings` (see :func:`load_settings`)."""
+    found = load_settings(explicit, cwd)
+    return Settings(
+        instance_url=found.get("instance_url"),
+        username=found.get("username"),
+        domain=found.get("domain"),
+        client_id=found.get("client_id"),
+        private_key_file=found.get("private_key_file"),
+        target_org=found.get("target_org"),
+        api_version=found.get("api_version"),
+        mappings=found.get("mappings"),
+        hubspot_allocation=found.get("hubspot_allocation"),
+        expected_records=found.get("expected_records"),
+        headroom_percent=float(found["headroom_percent"]) if "headroom_percent" in found else None,
+        trust_status=bool(found.get("trust_status", False)),
+        skip=tuple(found.get("skip", ())),
+        fail_on=FailOn(found["fail_on"]) if "fail_on" in found else None,
+        ignore=tuple(found.get("ignore", ())),
+        orgs=tuple(found.get("orgs", ())),
+        jobs=found.get("jobs"),
+        expiry_warning_days=found.get("expiry_warning_days"),
+    )

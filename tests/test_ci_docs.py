@@ -25,6 +25,8 @@ from tests.simulator.org import FakeOrg
 from tests.simulator.scenarios import USER_ID, demo_org, healthy_org
 from tests.test_report_schemas import assert_valid_junit, assert_valid_sarif
 
+pytestmark = pytest.mark.slow  # runs the documented CI commands end to end
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "ci.md"
 

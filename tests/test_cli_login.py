@@ -162,7 +162,7 @@ def test_api_disabled_for_the_user_at_login_is_a_finding() -> None:
 
 
 def test_unknown_host_is_exit_3_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("auditor.cli.time.sleep", lambda _seconds: None)  # the retries' back-off
+    monkeypatch.setattr("auditor.commands.session.time.sleep", lambda _seconds: None)  # the retries' back-off
     error = requests.ConnectionError("Failed to resolve 'nope.my.salesforce.com' ([Errno -2] Name or service not known)")
     with responses.RequestsMock() as mock:
         mock.add(responses.GET, "https://nope.my.salesforce.com/services/oauth2/userinfo", body=error)
@@ -250,7 +250,7 @@ def test_config_file_settings_apply_and_secrets_are_refused(tmp_path: Path) -> N
 
 
 def test_maintenance_page_at_login_is_exit_3_with_a_clean_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("auditor.cli.time.sleep", lambda _seconds: None)  # the retries' back-off
+    monkeypatch.setattr("auditor.commands.session.time.sleep", lambda _seconds: None)  # the retries' back-off
     from tests.simulator.org import MAINTENANCE_PAGE
 
     with responses.RequestsMock() as mock:
@@ -332,7 +332,7 @@ def test_missing_access_token_is_prompted_on_a_terminal(
         asked.append(prompt)
         return "prompted-token-value-42"
 
-    monkeypatch.setattr("auditor.cli._interactive", lambda: True)
+    monkeypatch.setattr("auditor.commands.session.interactive", lambda: True)
     monkeypatch.setattr("getpass.getpass", fake_getpass)
     result = run_cli("whoami", "--instance-url", fake.base, "-f", "json")
     assert result.exit_code == 0, result.stderr
@@ -352,7 +352,7 @@ def test_missing_access_token_in_ci_names_the_variable() -> None:
 
 
 def test_an_empty_prompted_access_token_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("auditor.cli._interactive", lambda: True)
+    monkeypatch.setattr("auditor.commands.session.interactive", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda _prompt: "")
     result = run_cli("audit", "--instance-url", "https://fake-org.my.salesforce.com")
     assert result.exit_code == 2

@@ -19,7 +19,7 @@ import pytest
 import requests
 import responses
 
-from auditor import cli
+from auditor.commands import session as cli  # where the retries sleep
 from auditor.transport import RetryPolicy
 from tests import connect_fixtures as fx
 from tests.clirun import CliResult, run_cli

@@ -23,7 +23,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from auditor import cassette, cli
+from auditor import cassette
+from auditor.commands import session as cli  # where the retries sleep
 from tests.clirun import CliResult, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -298,6 +299,7 @@ def mutated_answers(draw: st.DrawFn) -> tuple[Entries, list[str]]:
     return entries, applied
 
 
+@pytest.mark.slow  # a mutation sweep (hypothesis)
 @settings(max_examples=180, derandomize=True, database=None, deadline=None, print_blob=False,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_answers())
@@ -317,6 +319,7 @@ def test_any_mutation_gives_a_documented_outcome(mutation: tuple[Entries, list[s
             event("mutation absorbed (exit 0)")
 
 
+@pytest.mark.slow  # a mutation sweep (hypothesis)
 @settings(max_examples=20, derandomize=True, database=None, deadline=None, print_blob=False,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated_answers())

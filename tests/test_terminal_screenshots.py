@@ -16,7 +16,8 @@ import pytest
 from tests.clirun import run_cli
 from tests.ptyrun import DEMO, SCREENSHOT_DIR, SCREENSHOTS, demo_run, screenshot
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo terminals are POSIX")
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="pseudo terminals are POSIX"),
+              pytest.mark.slow]  # real pseudo terminals: quick loop: pytest -m "not slow"
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 ANY_ESCAPE = "\x1b"

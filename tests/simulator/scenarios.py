@@ -366,7 +366,7 @@ def license_without_campaign() -> FakeOrg:
     features of Lightning Platform licenses]; only Campaign is left out here, to isolate one object. Like
     every scenario, the simulator answers describes whoever asks, so the user's describe of Campaign
     succeeds; whether it would fail in a real org is [U] (reference §7 item 2), and the check names the
-    license on that path too (tests/test_issue4_license.py).
+    license on that path too (tests/test_license_ceiling.py).
     """
     org = healthy_org()
     org.licenses[PLATFORM_LICENSE_ID] = "Salesforce Platform"

@@ -1,4 +1,4 @@
-"""Issue 4: an expired assignment does not grant, and the finding says it was ignored."""
+"""An expired assignment does not grant, and the finding says it was ignored."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 4: user license limits. An object the user's license does not allow is reported as such, with
+"""User license limits. An object the user's license does not allow is reported as such, with
 the license named, from the license's ObjectPermissions rows (ParentId = the UserLicense; read as a
 ceiling, which is [U], reference §2.6). The ceiling is read only when a synced object gets no Read."""
 

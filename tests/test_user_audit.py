@@ -1,4 +1,4 @@
-"""Issue 4: `audit --user` on an admin session, and describe disagreeing with FieldPermissions."""
+"""`audit --user` on an admin session, and describe disagreeing with FieldPermissions."""
 
 from __future__ import annotations
 

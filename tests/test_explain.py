@@ -1,4 +1,4 @@
-"""Issue 4: `auditor explain OBJECT[.FIELD]` over recorded orgs."""
+"""`auditor explain OBJECT[.FIELD]` over recorded orgs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 4: a muting permission set inside a permission set group removes a permission; the finding names it."""
+"""A muting permission set inside a permission set group removes a permission; the finding names it."""
 
 from __future__ import annotations
 
