@@ -10,36 +10,77 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
-from simple_salesforce.api import Salesforce
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
 
 from auditor.connect import sfcli
 from auditor.connect.options import AuthMethod, ConnectionOptions, normalise_domain, normalise_instance_url
 from auditor.errors import UsageError
 from auditor.transport import GuardedSession
 
-Flow = Callable[[ConnectionOptions, GuardedSession, str], Salesforce]
+if TYPE_CHECKING:
+    from simple_salesforce.api import Salesforce
 
 
-def access_token(options: ConnectionOptions, session: GuardedSession, version: str) -> Salesforce:
+class LoggedIn(Protocol):
+    """What connect() needs of a flow's result: simple-salesforce's ``Salesforce`` has it, and so
+    does :class:`DirectSession` for the flows that hold a token already."""
+
+    @property
+    def sf_instance(self) -> str: ...
+
+    @property
+    def session_id(self) -> str: ...
+
+    @property
+    def headers(self) -> dict[str, str]: ...
+
+
+Flow = Callable[[ConnectionOptions, GuardedSession, str], LoggedIn]
+
+
+@dataclass(frozen=True)
+class DirectSession:
+    """A session on a token the caller already has (--access-token, sf CLI): what simple-salesforce's
+    direct mode computes (host[:port] of the instance URL, the same three headers), without loading
+    simple-salesforce, zeep and cryptography (a third of a replay's start-up) for a flow that sends
+    no login request."""
+
+    instance_url: str
+    session_id: str
+    sf_instance: str = field(init=False)
+    headers: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.instance_url)
+        host = parts.hostname or ""
+        if parts.port not in (None, 443):
+            host += f":{parts.port}"
+        object.__setattr__(self, "sf_instance", host)
+        object.__setattr__(self, "headers", {"Content-Type": "application/json",
+                                             "Authorization": "Bearer " + self.session_id, "X-PrettyPrint": "1"})
+
+
+def access_token(options: ConnectionOptions, session: GuardedSession, version: str) -> LoggedIn:
     """--instance-url + --access-token: a direct session, no request."""
     assert options.instance_url is not None and options.access_token is not None
-    url = normalise_instance_url(options.instance_url)
-    return Salesforce(instance_url=url, session_id=options.access_token, version=version, session=session)
+    return DirectSession(normalise_instance_url(options.instance_url), options.access_token)
 
 
-def sf_cli(options: ConnectionOptions, session: GuardedSession, version: str) -> Salesforce:
+def sf_cli(options: ConnectionOptions, session: GuardedSession, version: str) -> LoggedIn:
     """--target-org ALIAS: a token borrowed from the sf CLI (auditor/connect/sfcli.py)."""
     assert options.target_org is not None
     timeout = max(session.timeout, sfcli.SF_TIMEOUT_SECONDS)
     org = sfcli.org_session(options.target_org, timeout=timeout, redactor=session.redactor)
     session.redactor.add(org.access_token)
-    return Salesforce(instance_url=org.instance_url, session_id=org.access_token, version=version, session=session)
+    return DirectSession(org.instance_url, org.access_token)
 
 
-def password(options: ConnectionOptions, session: GuardedSession, version: str) -> Salesforce:
+def password(options: ConnectionOptions, session: GuardedSession, version: str) -> LoggedIn:
     """--username + --password [+ --security-token]: SOAP login."""
+    from simple_salesforce.api import Salesforce
+
     return Salesforce(
         username=options.username,
         password=options.password,
@@ -51,8 +92,10 @@ def password(options: ConnectionOptions, session: GuardedSession, version: str) 
     )
 
 
-def jwt(options: ConnectionOptions, session: GuardedSession, version: str) -> Salesforce:
+def jwt(options: ConnectionOptions, session: GuardedSession, version: str) -> LoggedIn:
     """--client-id + --username + --private-key-file (or SF_JWT_KEY): OAuth JWT bearer."""
+    from simple_salesforce.api import Salesforce
+
     check_private_key(options)
     aud_domain, token_domain = jwt_domains(normalise_domain(options.domain))
     return Salesforce(
@@ -67,8 +110,10 @@ def jwt(options: ConnectionOptions, session: GuardedSession, version: str) -> Sa
     )
 
 
-def client_credentials(options: ConnectionOptions, session: GuardedSession, version: str) -> Salesforce:
+def client_credentials(options: ConnectionOptions, session: GuardedSession, version: str) -> LoggedIn:
     """--client-id + --client-secret + --domain <mydomain>.my: OAuth client credentials."""
+    from simple_salesforce.api import Salesforce
+
     return Salesforce(
         consumer_key=options.client_id,
         consumer_secret=options.client_secret,
@@ -106,6 +151,9 @@ def jwt_domains(domain: str) -> tuple[str, str | None]:
 
 def check_private_key(options: ConnectionOptions) -> None:
     """UsageError unless the JWT key is readable, unencrypted PEM. Never echoes the key."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
     if options.private_key_file is not None:
         path = Path(options.private_key_file)
         where = f"the JWT private key file {path}"

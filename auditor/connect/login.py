@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from xml.parsers.expat import ExpatError
 
-from simple_salesforce.api import Salesforce
-from simple_salesforce.exceptions import SalesforceAuthenticationFailed
-
 from auditor.connect.choose import choose_method
-from auditor.connect.flows import FLOWS, LOGINS
+from auditor.connect.flows import FLOWS, LOGINS, LoggedIn
 from auditor.connect.identity import LoginAnswerCapture
 from auditor.connect.options import AuthMethod, ConnectionOptions, normalise_api_version, normalise_domain
 from auditor.connect.refusals import login_refused
@@ -35,6 +32,8 @@ def connect(options: ConnectionOptions, session: GuardedSession, *, known_identi
     if method not in LOGINS:
         sf = FLOWS[method](options, session, version)
         return _org_session(sf, session, version, method, known_identity)
+
+    from simple_salesforce.exceptions import SalesforceAuthenticationFailed
 
     capture = LoginAnswerCapture(options.username if method in (AuthMethod.PASSWORD, AuthMethod.JWT) else None)
     hooks = session.hooks.setdefault("response", [])
@@ -67,7 +66,7 @@ def connect(options: ConnectionOptions, session: GuardedSession, *, known_identi
     return _org_session(sf, session, version, method, capture.identity or known_identity)
 
 
-def _org_session(sf: Salesforce, session: GuardedSession, version: str, method: AuthMethod,
+def _org_session(sf: LoggedIn, session: GuardedSession, version: str, method: AuthMethod,
                  identity: Identity | None) -> OrgSession:
     return OrgSession(
         http=session,

@@ -10,13 +10,15 @@ web page instead of a login answer.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from simple_salesforce.exceptions import SalesforceAuthenticationFailed
 
 from auditor.connect.options import AuthMethod
 from auditor.errors import API_REFUSAL_CODES, ApiAccessRefused, AuditIncomplete
 from auditor.redact import Redactor
+
+if TYPE_CHECKING:
+    from simple_salesforce.exceptions import SalesforceAuthenticationFailed
 
 
 class Refusal(NamedTuple):
