@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from auditor.checks.api import API_ENABLED, USER_ACTIVE
 from auditor.checks.base import Check, not_evaluated, unmet_requirement
-from auditor.checks.fields import FIELD_ACCESS, FIELD_MAPPINGS
+from auditor.checks.field_access import FIELD_ACCESS
+from auditor.checks.field_mappings import FIELD_MAPPINGS
 from auditor.checks.license import INTEGRATION_LICENSE, INTEGRATION_USER_POSTURE
 from auditor.checks.limits import (
     DAILY_API_HEADROOM,
@@ -16,13 +17,15 @@ from auditor.checks.limits import (
     FILE_STORAGE,
     HUBSPOT_ALLOCATION,
 )
-from auditor.checks.objects import HUBSPOT_PERMISSION_SET, LOOKUP_ACCESS, OBJECT_ACCESS
+from auditor.checks.lookup_access import LOOKUP_ACCESS
+from auditor.checks.object_access import OBJECT_ACCESS
 from auditor.checks.org import (
     ORG_AVAILABILITY,
     ROW_LOCK_RISK,
     SERVER_ERRORS,
     UNEXPECTED_ANSWERS,
 )
+from auditor.checks.permission_set import HUBSPOT_PERMISSION_SET
 from auditor.checks.sync import (
     SYNC_DUPLICATE_RULES,
     SYNC_REQUIRED_FIELDS,

@@ -1,5 +1,5 @@
-"""SF_FIELD_PERMISSIONS and MISSING_FIELD_MAPPINGS: field-level security on mapped fields, and
-whether the mapped fields exist at all."""
+"""SF_FIELD_PERMISSIONS, check field-access: field-level Read (and Edit where HubSpot writes) on every mapped
+field, judged on the field that carries its FLS (an address component's compound)."""
 
 from __future__ import annotations
 
@@ -13,89 +13,23 @@ from auditor.checks.base import (
     permission_set_to_edit,
     user_name,
 )
-from auditor.config import AuditConfig, FieldMapping
+from auditor.checks.mapped_fields import (
+    _MappedField,
+    _mapped_fields,
+    _plural,
+    covered_by_object_finding,
+    hidden_from_user,
+)
+from auditor.config import AuditConfig
 from auditor.model import Finding, Status
 from auditor.permissions import (
-    PermissionDataUnavailable,
     carrier_field_access,
     expiring_grants,
     field_permission_fields,
     fls_carrier,
-    object_access,
 )
-from auditor.snapshot import (
-    FailureKind,
-    FieldDescribe,
-    ObjectDescribe,
-    OrgSnapshot,
-    Unavailable,
-)
+from auditor.snapshot import FieldDescribe, ObjectDescribe, OrgSnapshot, Unavailable
 from auditor.suspensions import Suspension
-
-
-@dataclass(frozen=True)
-class _MappedField:
-    sobject: str
-    field: str
-    needs_edit: bool  # any mapping of it writes to Salesforce
-
-
-def _mapped_fields(mappings: tuple[FieldMapping, ...]) -> dict[str, list[_MappedField]]:
-    """Mapped fields grouped by object (keys lower-case, in mapping order); a field mapped twice
-    appears once and needs Edit if any of its mappings writes to Salesforce."""
-    fields: dict[tuple[str, str], _MappedField] = {}
-    for mapping in mappings:
-        key = (mapping.sobject.lower(), mapping.field.lower())
-        previous = fields.get(key)
-        needs_edit = mapping.direction.needs_edit or (previous is not None and previous.needs_edit)
-        fields[key] = _MappedField(mapping.sobject, mapping.field, needs_edit)
-    grouped: dict[str, list[_MappedField]] = {}
-    for (sobject, _), mapped in fields.items():
-        grouped.setdefault(sobject, []).append(mapped)
-    return grouped
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-# --------------------------------------------------------------------------- field-access
-
-
-def known_to_exist(snapshot: OrgSnapshot, sobject: str, field: str) -> bool:
-    """Whether a mapped field missing from describe is known to exist: a standard field (HubSpot's standard
-    mappings name fields every org has), or one FieldPermissions lists. Then the user's describe left it
-    out because field-level security hides it [S Z-FLS]. A custom field with no such evidence may not
-    exist at all. (Tooling FieldDefinition would tell for sure, reference admin-and-sync-facts §3.7 [U];
-    not read, to keep the audit to one composite.)"""
-    if not field.lower().endswith(("__c", "__s")):
-        return True
-    rows = snapshot.field_permissions
-    wanted = f"{sobject}.{field}".lower()
-    return isinstance(rows, tuple) and any(r.field.lower() == wanted for r in rows)
-
-
-def hidden_from_user(snapshot: OrgSnapshot, sobject: str, field: str) -> bool:
-    """A mapped field absent from describe because FLS hides it from the audited user. Only the user's own
-    describe can hide it: with --user the describes are the auditing session's, and a field missing
-    there does not exist (or is hidden from the auditor too; field-mappings says so)."""
-    return snapshot.audited_connected_user and known_to_exist(snapshot, sobject, field)
-
-
-def covered_by_object_finding(snapshot: OrgSnapshot, config: AuditConfig, sobject: str) -> bool:
-    """One cause, one finding: a synced object the user cannot reach (describe refused, or nothing grants
-    Read) is reported by object-access; its fields are not reported again, in either audit mode."""
-    if config.requirement(sobject) is None:
-        return False
-    described = snapshot.describe(sobject)
-    if isinstance(described, Unavailable) and described.kind is FailureKind.NO_ACCESS:
-        return True
-    try:
-        return not object_access(snapshot, sobject).read
-    except PermissionDataUnavailable:
-        return False
-
-
 
 def _fls_fix(snapshot: OrgSnapshot, sobject: str, carrier: FieldDescribe, missing: tuple[str, ...]) -> str:
     boxes = " and ".join(f"{label} Access" for label in missing)
@@ -324,93 +258,4 @@ FIELD_ACCESS = Check(
     ),
     run=_run_field_access,
     requires=("sources", "field_permissions", "describes"),
-)
-
-
-# --------------------------------------------------------------------------- field-mappings
-
-
-def _absent_field(snapshot: OrgSnapshot, sobject: str, field: str) -> Finding:
-    qualified = f"{sobject}.{field}"
-    who = user_name(snapshot)
-    if not snapshot.audited_connected_user:
-        # --user: the describes come from the auditing session, not from the audited user, so a
-        # field missing here is not hidden by the audited user's FLS (field-access judges that from
-        # FieldPermissions); it does not exist, or is hidden from the auditing session as well.
-        message = (
-            f"Mapped field {qualified} is not in the describe of {sobject} as seen by the auditing session: it "
-            f"does not exist in this org (or is hidden from the auditing user too), so it cannot sync for {who}."
-        )
-        fix = (
-            f"Setup > Object Manager > {sobject} > Fields & Relationships: create {field} or remove the mapping; "
-            "if it exists, re-run the audit with a session that can see it."
-        )
-    else:
-        # Own session, a custom field nothing shows to exist (standard fields and fields FieldPermissions
-        # lists are judged hidden, by field-access).
-        message = (
-            f"Mapped field {qualified} is not in the describe of {sobject}: it does not exist, or field-level "
-            f"security hides it from {who} (Salesforce leaves hidden fields out of describe)."
-        )
-        fix = (
-            f"Setup > Object Manager > {sobject} > Fields & Relationships: if {field} exists, use Set Field-Level "
-            "Security to make it visible to the integration user; otherwise create it or remove the mapping."
-        )
-    return FIELD_MAPPINGS.finding(Status.FAIL, message, fix, object=sobject, field=qualified)
-
-
-def _run_field_mappings(snapshot: OrgSnapshot, config: AuditConfig) -> list[Finding]:
-    if not config.mappings:
-        return [
-            FIELD_MAPPINGS.finding(
-                Status.FAIL,
-                f"No field mappings ({config.mappings_source} is empty): HubSpot suspends the integration "
-                "with 'Missing field mappings'.",
-                "Restore HubSpot's standard field mappings in HubSpot's Salesforce integration settings, or give "
-                "the auditor the mapping set you plan to use.",
-            )
-        ]
-    findings: list[Finding] = []
-    for mapped in _mapped_fields(config.mappings).values():
-        sobject = mapped[0].sobject
-        described = snapshot.describe(sobject)
-        if covered_by_object_finding(snapshot, config, sobject):
-            continue  # object-access reports the object; its fields cannot sync for the same reason
-        if described is None or (isinstance(described, Unavailable) and described.kind is FailureKind.NO_ACCESS):
-            why = "it was not described" if described is None else f"describing it answered '{described.reason}'"
-            findings.append(
-                FIELD_MAPPINGS.finding(
-                    Status.FAIL,
-                    f"Object {sobject} does not exist or is not accessible to {user_name(snapshot)} ({why}); "
-                    f"{_plural(len(mapped), 'mapped field')} cannot sync.",
-                    f"Check the object's API name in Setup > Object Manager; grant Read on {sobject} to the "
-                    "integration user, or remove its mappings.",
-                    object=sobject,
-                )
-            )
-        elif isinstance(described, Unavailable):
-            findings.append(FIELD_MAPPINGS.unavailable(f"the describe of {sobject}", described, object=sobject))
-        else:
-            absent = [item.field for item in mapped if described.field(item.field) is None
-                      and not hidden_from_user(snapshot, described.name, item.field)]  # hidden: field-access
-            findings.extend(_absent_field(snapshot, described.name, field) for field in absent)
-    if not findings:
-        findings.append(
-            FIELD_MAPPINGS.finding(
-                Status.PASS,
-                f"{len(config.mappings)} mappings from {config.mappings_source}, every field exists.",
-            )
-        )
-    return findings
-
-
-FIELD_MAPPINGS = Check(
-    id="field-mappings",
-    suspension=Suspension.MISSING_FIELD_MAPPINGS,
-    title="Field mappings are present and every mapped field exists",
-    remediation=(
-        "Restore HubSpot's standard mappings; make every mapped field exist and be visible to the integration user."
-    ),
-    run=_run_field_mappings,
-    requires=("describes",),
 )
