@@ -1,6 +1,6 @@
 """Parsers for the sync round (issue 15): Salesforce's answers -> snapshot parts.
 
-Same contract as parse.py: documented shapes expected, anything else raises ``Malformed`` (which the
+Same contract as parse/: documented shapes expected, anything else raises ``Malformed`` (which the
 collector turns into Unavailable), never an empty value that would read as "nothing found".
 """
 
