@@ -193,3 +193,11 @@ def test_explain_validates_its_argument_before_connecting(target: str) -> None:
     # no replay, no credentials: a malformed argument must be refused before any login is attempted
     result = run_cli("explain", target)
     assert result.exit_code == 2 and "expected OBJECT or OBJECT.FIELD" in result.stderr, result.stderr
+
+
+def test_the_grants_read_as_short_lines_not_one_wide_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    text = run_cli("fix", "--replay", "cassettes/demo.yaml").stdout
+    grants = text.split("Grants (and the findings they answer):\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert grants and all(len(line) <= 100 for line in grants)
+    assert any(line.startswith("  field Contact.MailingAddress (covers Contact.MailingStreet,") for line in grants)

@@ -6,6 +6,7 @@ Pure formatters over a FixPlan and where its files went (or would go). Determini
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -49,8 +50,13 @@ def _because_text(items: tuple[Because, ...]) -> str:
     return "; ".join(f"{b.check} {b.field or b.object or ''}".strip() for b in items)
 
 
+# The text layout wraps at this width: a grant's findings and an address's components can be long,
+# and one line per grant ran to 190 columns.
+TEXT_WIDTH = 100
+
+
 def _grant_lines(plan: FixPlan) -> list[tuple[str, str, str]]:
-    """(what, grant, because) per grant."""
+    """(what, grant, because) per grant; ``what`` names the components an address grant covers."""
     rows = []
     for grant in plan.objects:
         rows.append((f"object {grant.sobject}", ", ".join(PERMISSION_LABELS[p] for p in grant.permissions),
@@ -63,6 +69,15 @@ def _grant_lines(plan: FixPlan) -> list[tuple[str, str, str]]:
         rows.append((f"user permission {permission.name}", user_permission_label(permission.name),
                      _because_text(permission.because)))
     return rows
+
+
+def _grant_block(what: str, grant: str, why: str) -> list[str]:
+    """One grant as a few lines: "  field Contact.MailingAddress (covers ...): Read, Edit", then what it answers."""
+    lines = textwrap.wrap(f"{what}: {grant}", TEXT_WIDTH, initial_indent="  ", subsequent_indent="      ",
+                          break_on_hyphens=False)
+    lines += textwrap.wrap(f"answers {why}", TEXT_WIDTH, initial_indent="      ", subsequent_indent="        ",
+                           break_on_hyphens=False)
+    return lines
 
 
 def _headline(plan: FixPlan, output: FixOutput) -> str:
@@ -80,9 +95,7 @@ def format_table(plan: FixPlan, output: FixOutput) -> str:
     if rows:
         lines.append("")
         lines.append("Grants (and the findings they answer):")
-        width = max(len(what) for what, _, _ in rows)
-        grant_width = max(len(grant) for _, grant, _ in rows)
-        lines += [f"  {what:<{width}}  {grant:<{grant_width}}  {why}" for what, grant, why in rows]
+        lines += [line for what, grant, why in rows for line in _grant_block(what, grant, why)]
     if plan.manual_steps:
         lines.append("")
         lines.append("Manual steps (no permission set can do these):")
