@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from auditor.config import AuditConfig
 from auditor.model import Category, Finding, Status
@@ -19,6 +19,8 @@ from auditor.snapshot import (
     UserInfo,
 )
 from auditor.suspensions import Suspension
+
+T = TypeVar("T")
 
 
 # The snapshot parts a check can declare it needs. "describes" means the describe step as a whole: unmet
@@ -265,3 +267,16 @@ def join(items: tuple[str, ...] | list[str]) -> str:
 
 def percent(part: int, whole: int) -> float:
     return 100.0 * part / whole if whole > 0 else 0.0
+
+
+def by_synced_object(items: Iterable[T], sobject_of: Callable[[T], str | None],
+                     scope: Iterable[str]) -> dict[str, list[T]]:
+    """``items`` grouped under the in-scope object each names, in scope's spelling (Salesforce API
+    names are case-insensitive); items naming no object, or one out of scope, are left out."""
+    in_scope = {name.lower(): name for name in scope}
+    grouped: dict[str, list[T]] = {}
+    for item in items:
+        sobject = sobject_of(item)
+        if sobject is not None and sobject.lower() in in_scope:
+            grouped.setdefault(in_scope[sobject.lower()], []).append(item)
+    return grouped

@@ -3,7 +3,7 @@ the Apex triggers it reports (auditor/checks/org.py). Kept apart so each input h
 
 from __future__ import annotations
 
-from auditor.checks.base import Check, join
+from auditor.checks.base import Check, by_synced_object, join
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
 from auditor.snapshot import OrgSnapshot, RecordFlow, Unavailable
@@ -26,11 +26,7 @@ def record_flow_findings(check: Check, snapshot: OrgSnapshot, config: AuditConfi
     if isinstance(flows, Unavailable):
         return [check.unavailable("the record-triggered flows (FlowDefinitionView)", flows)]
     scope = config.objects_in_scope()
-    in_scope = {name.lower(): name for name in scope}
-    by_object: dict[str, list[RecordFlow]] = {}
-    for flow in flows:
-        if flow.sobject is not None and flow.sobject.lower() in in_scope:
-            by_object.setdefault(in_scope[flow.sobject.lower()], []).append(flow)
+    by_object = by_synced_object(flows, lambda flow: flow.sobject, scope)
     if not by_object:
         return [check.finding(Status.PASS, f"No active record-triggered flows on the synced objects ({join(scope)}).")]
     return [

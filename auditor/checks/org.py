@@ -3,7 +3,7 @@ and how Salesforce answered during the audit."""
 
 from __future__ import annotations
 
-from auditor.checks.base import Check, describe_event, join, not_evaluated
+from auditor.checks.base import Check, by_synced_object, describe_event, join, not_evaluated
 from auditor.checks.flows import record_flow_findings
 from auditor.config import AuditConfig
 from auditor.model import Finding, Status
@@ -22,12 +22,7 @@ def _run_row_lock_risk(snapshot: OrgSnapshot, config: AuditConfig) -> list[Findi
     triggers = snapshot.triggers
     assert not isinstance(triggers, Unavailable)  # _run_row_lock_risk_with_flows reports it once
     scope = config.objects_in_scope()
-    by_object: dict[str, list[Trigger]] = {name: [] for name in scope}
-    in_scope = {name.lower(): name for name in scope}  # Salesforce names are case-insensitive
-    for trigger in triggers:
-        if trigger.sobject.lower() in in_scope:
-            by_object[in_scope[trigger.sobject.lower()]].append(trigger)
-    by_object = {sobject: found for sobject, found in by_object.items() if found}
+    by_object = by_synced_object(triggers, lambda trigger: trigger.sobject, scope)
     if not by_object:
         return [ROW_LOCK_RISK.finding(Status.PASS, f"No active Apex triggers on the synced objects ({join(scope)}).")]
     return [

@@ -10,19 +10,11 @@ import re
 from typing import Any
 
 from auditor.collect.parse import Malformed
+from auditor.collect.parse.fields import _opt_str as _text
 from auditor.snapshot import DuplicateRuleInfo, PermissionSetLicenseGrant, RecordFlow, ValidationRuleInfo
 
 _SALESFORCE_ID = re.compile(r"[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?")
 RECORD_TRIGGER_TYPES = ("RecordBeforeSave", "RecordAfterSave", "RecordBeforeDelete")  # [S G22]
-
-
-def _text(record: dict[str, Any], key: str) -> str | None:
-    value = record.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Malformed(f"'{key}' is {type(value).__name__}, expected text")
-    return value
 
 
 def _required(record: dict[str, Any], key: str) -> str:
