@@ -22,12 +22,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.errors import UsageError
+from auditor.files import stage
 from auditor.fix.plan import NEVER_GRANTED, FixPlan
 
 METADATA_NAMESPACE = "http://soap.sforce.com/2006/04/metadata"
@@ -178,13 +178,7 @@ def write_fix(out: Path, name: str, set_xml: str, manifest: str, project: str, *
     try:
         for path, text in to_write:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            staged.append((temporary, path))
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
+            staged.append((stage(path, text), path))
         for temporary, path in staged:
             os.replace(temporary, path)
     except OSError as exc:
